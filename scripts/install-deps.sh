@@ -1,0 +1,21 @@
+#!/bin/sh
+# Installs the Debian packages actbench needs, when they are missing.
+# Run as root on Debian (make does it for you when a pkg-config check fails).
+set -eu
+PKGS="libopenblas-dev libyaml-dev libcjson-dev zlib1g-dev pkg-config dataset-fashion-mnist"
+missing=""
+for p in $PKGS; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing="$missing $p"
+    fi
+done
+[ -z "$missing" ] && exit 0
+echo "install-deps: installing:$missing" >&2
+if [ "$(id -u)" != 0 ]; then
+    echo "install-deps: not root; run as root: apt-get install$missing" >&2
+    exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >&2

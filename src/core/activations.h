@@ -1,0 +1,66 @@
+/* activations.h: the activation functions as data: an enum, a name table,
+ * elementwise forward and backward over flat buffers, and which of them own
+ * parameters (prelu) or random state (rrelu). Definitions follow
+ * shared/REFERENCE.md exactly. No I/O. */
+#ifndef AB_ACTIVATIONS_H
+#define AB_ACTIVATIONS_H
+
+#include "rng.h"
+#include "status.h"
+
+typedef enum {
+    AB_ACT_RELU,       /* f(z) = max(0, z); f'(0) = 0 */
+    AB_ACT_LEAKY_RELU, /* f(z) = z if z > 0 else alpha*z */
+    AB_ACT_RRELU,      /* train: z if z >= 0 else s*z, s ~ U(lower, upper) per element;
+                          eval: slope (lower + upper)/2 */
+    AB_ACT_PRELU,      /* f(z) = z if z > 0 else a*z, a learned (per layer or per unit) */
+    AB_ACT_ELU,        /* f(z) = z if z > 0 else alpha*(exp(z) - 1) */
+    AB_ACT_SELU,       /* f(z) = lambda*elu(z; alpha), fixed lambda, alpha */
+    AB_ACT_SIGMOID,    /* f(z) = 1/(1 + exp(-z)) */
+    AB_ACT_TANH,       /* f(z) = tanh(z) */
+    AB_ACT_LINEAR,     /* f(z) = z */
+    AB_ACT_COUNT
+} ab_act_kind;
+
+#define AB_SELU_LAMBDA 1.0507009873554805f
+#define AB_SELU_ALPHA 1.6732632423543772f
+
+typedef struct {
+    ab_act_kind kind;
+    float alpha;          /* leaky_relu slope, elu alpha, prelu initial slope */
+    float rrelu_lower;    /* rrelu lower slope (default 1/8) */
+    float rrelu_upper;    /* rrelu upper slope (default 1/3) */
+    int prelu_per_unit;   /* 0: one alpha per layer, 1: one per unit */
+    int prelu_decay;      /* 1: weight decay applies to prelu alpha (default 0) */
+} ab_act_spec;
+
+/* The defaults of REFERENCE.md for kind: alpha 0.01 (leaky_relu), 0.25
+ * (prelu), 1 (elu); rrelu 1/8..1/3; prelu shared per layer, no decay. */
+ab_act_spec ab_act_default(ab_act_kind kind);
+
+const char *ab_act_name(ab_act_kind kind);
+/* 0 and *kind set when name is known; -1 otherwise. */
+int ab_act_from_name(const char *name, ab_act_kind *kind);
+/* "relu, leaky_relu, ..." for error messages. */
+const char *ab_act_names(void);
+/* 1 when alpha is a parameter of this kind (leaky_relu, prelu, elu). */
+int ab_act_uses_alpha(ab_act_kind kind);
+/* Slope for negative inputs that a leak-aware initialiser should assume. */
+float ab_act_leak(const ab_act_spec *a);
+ab_status ab_act_check(const ab_act_spec *a, ab_error *err);
+
+/* Forward over a (B, n) buffer. y may alias z except for the kinds that
+ * keep z for backward (the network keeps z separately, so it never does).
+ *   alpha: prelu slopes, 1 or n of them (NULL for other kinds)
+ *   slopes: rrelu per-element slopes (B*n), written in training mode
+ *   rng: rrelu generator (training mode only) */
+void ab_act_forward(float *y, float *slopes, const float *z, const ab_act_spec *a,
+                    const float *alpha, int training, ab_rng *rng, int B, int n);
+
+/* Backward: dz += dy * f'(z); dalpha (prelu) += sum dy * z over z <= 0.
+ * y is the forward output (used by sigmoid, tanh, elu, selu). */
+void ab_act_backward(float *dz, float *dalpha, const float *dy, const float *z,
+                     const float *y, const float *slopes, const ab_act_spec *a,
+                     const float *alpha, int training, int B, int n);
+
+#endif

@@ -1,0 +1,83 @@
+/* network.h: a feed-forward network as a sequence of layers over one
+ * parameter allocation, one gradient allocation and one activation
+ * allocation, all made by ab_net_build. Nothing is allocated after that:
+ * forward, backward and train steps reuse those buffers. No I/O. */
+#ifndef AB_NETWORK_H
+#define AB_NETWORK_H
+
+#include <stdint.h>
+#include "activations.h"
+#include "init.h"
+#include "layer.h"
+#include "optim.h"
+#include "rng.h"
+#include "status.h"
+
+#define AB_MAX_HIDDEN 256
+#define AB_MAX_LAYERS (2 * AB_MAX_HIDDEN + 2)
+#define AB_MAX_BLOCKS (2 * AB_MAX_LAYERS)
+
+typedef struct {
+    int n_inputs;                /* features per example */
+    int in_c, in_h, in_w;        /* input shape (n_inputs, 1, 1 for flat data) */
+    int n_classes;
+    int n_hidden;
+    int hidden[AB_MAX_HIDDEN];   /* widths of the hidden dense layers */
+    ab_act_spec act;             /* the activation of every hidden layer */
+    ab_init_spec init;           /* kernel initialiser; biases start at 0 */
+} ab_model_spec;
+
+typedef struct {
+    ab_model_spec spec;
+    int n_layers;
+    ab_layer layers[AB_MAX_LAYERS];
+    int max_batch;
+    size_t n_params;
+    float *params;               /* one allocation */
+    float *grads;                /* one allocation, same layout */
+    int n_blocks;
+    ab_param_block blocks[AB_MAX_BLOCKS];
+    float *buf;                  /* one allocation for everything below */
+    float *acts[AB_MAX_LAYERS + 1];  /* acts[i]: input of layer i, (max_batch, size); acts[0] unused (input is external) */
+    float *dacts[AB_MAX_LAYERS + 1]; /* gradient of acts[i] */
+    float *probs;                /* (max_batch, n_classes) */
+    ab_rng rrelu_rng;            /* rrelu slopes in training mode */
+    int training;                /* 1: rrelu draws slopes; 0: evaluation */
+} ab_net;
+
+ab_status ab_model_check(const ab_model_spec *spec, ab_error *err);
+/* Builds the layers and allocates every buffer for batches up to max_batch.
+ * Parameters are initialised from init_rng; rrelu draws from rrelu_seed. */
+ab_status ab_net_build(ab_net *net, const ab_model_spec *spec, int max_batch,
+                       ab_rng *init_rng, uint64_t rrelu_seed, ab_error *err);
+void ab_net_free(ab_net *net);
+/* Re-initialise the parameters (kernels from spec.init, biases 0, prelu alpha). */
+void ab_net_init_params(ab_net *net, ab_rng *rng);
+
+/* Forward x(B, n_inputs) through every layer; returns a pointer to the
+ * logits (B, n_classes), inside the network's buffers. */
+const float *ab_net_forward(ab_net *net, const float *x, int B);
+/* Softmax cross-entropy on the logits of the last forward; returns the mean
+ * loss and counts correct predictions. */
+double ab_net_loss(ab_net *net, const int32_t *y, int B, int *correct);
+/* Backward from the loss of the last forward + ab_net_loss; adds into
+ * net->grads (zero them first with ab_net_zero_grads). */
+void ab_net_backward(ab_net *net, const float *x, const int32_t *y, int B);
+void ab_net_zero_grads(ab_net *net);
+
+/* One training step on a batch: zero grads, forward, loss, backward, update.
+ * Returns the batch's mean loss (NaN/inf when it diverged); correct receives
+ * the number of correct predictions. */
+double ab_net_train_step(ab_net *net, ab_optim *opt, float lr, const float *x,
+                         const int32_t *y, int B, int *correct);
+
+/* The layer index of the activation layer of hidden layer h, its
+ * pre-activation is net->acts[index] and its output net->acts[index + 1]. */
+int ab_net_hidden_act_layer(const ab_net *net, int h);
+/* Weight (kernel) parameters of the dense layer feeding hidden layer h. */
+float *ab_net_hidden_weights(ab_net *net, int h, size_t *n);
+float *ab_net_hidden_weight_grads(ab_net *net, int h, size_t *n);
+/* PReLU alphas of hidden layer h (NULL when the activation is not prelu). */
+const float *ab_net_prelu_alpha(const ab_net *net, int h, int *n);
+
+#endif

@@ -1,0 +1,67 @@
+/* optim.h: optimisers over the network's flat parameter array, and
+ * learning-rate schedules. State lives in one allocation made by
+ * ab_optim_init; ab_optim_step allocates nothing. No I/O. */
+#ifndef AB_OPTIM_H
+#define AB_OPTIM_H
+
+#include <stddef.h>
+#include "status.h"
+
+typedef enum { AB_OPT_SGD, AB_OPT_MOMENTUM, AB_OPT_NESTEROV, AB_OPT_ADAM, AB_OPT_COUNT } ab_opt_kind;
+
+typedef struct {
+    ab_opt_kind kind;
+    float momentum;      /* momentum / nesterov (default 0.9) */
+    float beta1, beta2;  /* adam (0.9, 0.999) */
+    float eps;           /* adam (1e-8) */
+    float weight_decay;  /* L2: g += wd * w on decayed parameters (default 0) */
+} ab_optim_spec;
+
+typedef enum { AB_SCHED_CONSTANT, AB_SCHED_STEP, AB_SCHED_EXPONENTIAL, AB_SCHED_COSINE, AB_SCHED_COUNT } ab_sched_kind;
+
+typedef struct {
+    ab_sched_kind kind;
+    float lr;          /* base learning rate */
+    int step_size;     /* step: epochs between decays (default 10) */
+    float gamma;       /* step, exponential: factor (default 0.1 / 0.95) */
+    float min_lr;      /* cosine: floor (default 0) */
+} ab_schedule_spec;
+
+/* A contiguous run of parameters and whether weight decay applies to it. */
+typedef struct {
+    size_t off, n;
+    int decay;
+} ab_param_block;
+
+typedef struct {
+    ab_optim_spec spec;
+    size_t n;          /* number of parameters */
+    float *m, *v;      /* one allocation: first / second moments */
+    long t;            /* steps taken */
+} ab_optim;
+
+ab_optim_spec ab_optim_default(ab_opt_kind kind);
+const char *ab_optim_name(ab_opt_kind k);
+int ab_optim_from_name(const char *s, ab_opt_kind *k);
+const char *ab_optim_names(void);
+ab_status ab_optim_init(ab_optim *o, const ab_optim_spec *spec, size_t n, ab_error *err);
+void ab_optim_free(ab_optim *o);
+void ab_optim_reset(ab_optim *o);
+/* One update of params from grads at learning rate lr.
+ *   sgd:       w -= lr * g
+ *   momentum:  v = mu v + g;  w -= lr v                   (PyTorch)
+ *   nesterov:  v = mu v + g;  w -= lr (g + mu v)          (PyTorch)
+ *   adam:      m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2;
+ *              w -= lr (m/(1-b1^t)) / (sqrt(v/(1-b2^t)) + eps)
+ * where g already includes wd * w for blocks with decay. */
+void ab_optim_step(ab_optim *o, float *params, const float *grads, const ab_param_block *blocks,
+                   int n_blocks, float lr);
+
+ab_schedule_spec ab_schedule_default(ab_sched_kind kind, float lr);
+const char *ab_schedule_name(ab_sched_kind k);
+int ab_schedule_from_name(const char *s, ab_sched_kind *k);
+const char *ab_schedule_names(void);
+/* Learning rate for a 0-based epoch out of total_epochs. */
+float ab_schedule_lr(const ab_schedule_spec *s, int epoch, int total_epochs);
+
+#endif

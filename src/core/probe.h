@@ -1,0 +1,45 @@
+/* probe.h: measurements of a network's hidden units on a probe set, in
+ * evaluation mode: dead units (pre-activation <= 0 on every probe example),
+ * which died or came back since the previous probe, the fraction of negative
+ * pre-activations, and the mean and standard deviation of each hidden
+ * layer's outputs. Buffers are allocated by ab_probe_init, never during a
+ * measurement. No I/O. */
+#ifndef AB_PROBE_H
+#define AB_PROBE_H
+
+#include <stdint.h>
+#include "network.h"
+
+typedef struct {
+    int units;
+    int dead;                 /* units with z <= 0 on every probe example */
+    double dead_fraction;
+    int died;                 /* alive at the previous probe, dead now */
+    int revived;              /* dead at the previous probe, alive now */
+    double negative_fraction; /* fraction of z <= 0 over examples x units */
+    double output_mean, output_std; /* of the layer's activation outputs */
+} ab_layer_probe;
+
+typedef struct {
+    int n_hidden;
+    int measured;             /* 0 until the first measurement */
+    unsigned char *alive;     /* concatenated per-unit flags of the last probe */
+    unsigned char *prev;      /* per-unit flags of the probe before */
+    size_t *offset;           /* offset of hidden layer h in the flag arrays */
+    double *sum, *sumsq;      /* per-layer accumulators */
+    long *neg;
+    ab_layer_probe *layers;   /* results of the last measurement (n_hidden) */
+} ab_probe;
+
+ab_status ab_probe_init(ab_probe *p, const ab_net *net, ab_error *err);
+void ab_probe_free(ab_probe *p);
+/* Runs x(n, n_inputs) through net in evaluation mode, in batches of at most
+ * net->max_batch, and fills p->layers. Restores net->training afterwards.
+ * The per-unit flags of hidden layer h after the call: p->alive + p->offset[h]. */
+void ab_probe_measure(ab_probe *p, ab_net *net, const float *x, int n);
+
+/* Evaluation-mode mean loss and accuracy over x(n, n_inputs). */
+void ab_net_evaluate(ab_net *net, const float *x, const int32_t *y, int n,
+                     double *loss, double *accuracy);
+
+#endif

@@ -1,0 +1,63 @@
+/* dataset.h: the data sets actbench trains on, loaded into memory once
+ * before worker processes start (they share it copy-on-write). Sources:
+ * fashion-mnist (the Debian package's IDX files), mnist/idx (IDX files from
+ * a directory), cifar10 (binary batches), csv, and the synthetic spirals,
+ * blobs and xor. Errors name the file (and CSV row) and what is wrong. */
+#ifndef AB_DATASET_H
+#define AB_DATASET_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "../core/status.h"
+
+#define AB_FASHION_MNIST_DIR "/usr/share/datasets/fashion-mnist"
+
+typedef enum { AB_PRE_DEFAULT, AB_PRE_SCALE, AB_PRE_STANDARDIZE, AB_PRE_NONE } ab_preprocess;
+
+typedef struct {
+    char dataset[32];       /* fashion-mnist | mnist | idx | cifar10 | csv | spirals | blobs | xor */
+    char path[1024];        /* directory (idx, mnist, cifar10, fashion-mnist), or the CSV training file */
+    char test_path[1024];   /* csv: separate test file ("" = use test_split) */
+    char label_column[128]; /* csv: column name, or 0-based index as text (default "0") */
+    int header;             /* csv: -1 detect, 0 no header, 1 header */
+    double test_split;      /* csv without test file: fraction of rows held out at the end (default 0.2) */
+    long train_limit;       /* first N training examples; 0 = all */
+    long validation;        /* examples carved from the end of the training data; 0 = none */
+    ab_preprocess preprocess; /* DEFAULT: scale for images and none otherwise */
+    /* synthetic sets */
+    long n_train, n_test;   /* examples (defaults 1000 / 500) */
+    int classes;            /* spirals, blobs (default 2 / 3); xor is 2 */
+    int features;           /* blobs dimensions (default 2) */
+    double noise;           /* noise standard deviation */
+    uint64_t seed;          /* generation seed of synthetic sets (not the run seed) */
+} ab_data_spec;
+
+typedef struct {
+    long n;                 /* examples */
+    float *x;               /* (n, features), row-major */
+    int32_t *y;             /* (n), in [0, classes) */
+} ab_split;
+
+typedef struct {
+    char name[64];          /* the data.dataset value */
+    int features;           /* c * h * w */
+    int c, h, w;            /* image shape, or (features, 1, 1) for flat data */
+    int classes;
+    ab_split train, val, test;
+    void *mem;              /* owned storage */
+    size_t mem_size;
+} ab_dataset;
+
+/* Fill spec with defaults (dataset fashion-mnist, header detect, ...). */
+void ab_data_spec_default(ab_data_spec *spec);
+/* Load, split and preprocess. On failure returns non-OK with err naming
+ * the file and the fault; out is left empty (nothing to free). */
+ab_status ab_data_load(ab_dataset *out, const ab_data_spec *spec, ab_error *err);
+void ab_data_free(ab_dataset *d);
+/* "fashion-mnist, mnist, idx, cifar10, csv, spirals, blobs, xor" */
+const char *ab_data_names(void);
+int ab_data_is_known(const char *name);
+const char *ab_preprocess_name(ab_preprocess p);
+int ab_preprocess_from_name(const char *s, ab_preprocess *p);
+
+#endif
