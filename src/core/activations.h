@@ -49,18 +49,18 @@ int ab_act_uses_alpha(ab_act_kind kind);
 float ab_act_leak(const ab_act_spec *a);
 ab_status ab_act_check(const ab_act_spec *a, ab_error *err);
 
-/* Forward over a (B, n) buffer. y may alias z except for the kinds that
- * keep z for backward (the network keeps z separately, so it never does).
+/* Forward over a (B, n) buffer; y, z and slopes must not overlap.
  *   alpha: prelu slopes, 1 or n of them (NULL for other kinds)
  *   slopes: rrelu per-element slopes (B*n), written in training mode
  *   rng: rrelu generator (training mode only) */
-void ab_act_forward(float *y, float *slopes, const float *z, const ab_act_spec *a,
+void ab_act_forward(float *restrict y, float *restrict slopes, const float *restrict z, const ab_act_spec *a,
                     const float *alpha, int training, ab_rng *rng, int B, int n);
 
 /* Backward: dz += dy * f'(z); dalpha (prelu) += sum dy * z over z <= 0.
  * y is the forward output (used by sigmoid, tanh, elu, selu). */
-void ab_act_backward(float *dz, float *dalpha, const float *dy, const float *z,
-                     const float *y, const float *slopes, const ab_act_spec *a,
+void ab_act_backward(float *restrict dz, float *restrict dalpha, const float *restrict dy,
+                     const float *restrict z, const float *restrict y,
+                     const float *restrict slopes, const ab_act_spec *a,
                      const float *alpha, int training, int B, int n);
 
 #endif

@@ -37,6 +37,11 @@ void ab_probe_free(ab_probe *p);
  * net->max_batch, and fills p->layers. Restores net->training afterwards.
  * The per-unit flags of hidden layer h after the call: p->alive + p->offset[h]. */
 void ab_probe_measure(ab_probe *p, ab_net *net, const float *x, int n);
+/* The same, and in the same forward passes the evaluation-mode mean loss and
+ * accuracy over labels y (n) into *loss and *accuracy. p may be NULL to
+ * evaluate only. */
+void ab_probe_measure_eval(ab_probe *p, ab_net *net, const float *x, const int32_t *y, int n,
+                           double *loss, double *accuracy);
 
 /* Evaluation-mode mean loss and accuracy over x(n, n_inputs). */
 void ab_net_evaluate(ab_net *net, const float *x, const int32_t *y, int n,

@@ -1,0 +1,221 @@
+/* activations.c: forward and backward of every activation, per REFERENCE.md.
+ * Owns the name table. Does not own parameters (prelu alphas live in the
+ * network's parameter array) nor buffers. */
+#include "activations.h"
+#include <math.h>
+#include <string.h>
+
+static const char *const NAMES[AB_ACT_COUNT] = {
+    "relu", "leaky_relu", "rrelu", "prelu", "elu", "selu", "sigmoid", "tanh", "linear",
+};
+
+const char *ab_act_name(ab_act_kind kind)
+{
+    return (unsigned)kind < AB_ACT_COUNT ? NAMES[kind] : "?";
+}
+
+int ab_act_from_name(const char *name, ab_act_kind *kind)
+{
+    for (int k = 0; k < AB_ACT_COUNT; k++)
+        if (name && !strcmp(name, NAMES[k])) {
+            *kind = (ab_act_kind)k;
+            return 0;
+        }
+    return -1;
+}
+
+const char *ab_act_names(void)
+{
+    return "relu, leaky_relu, rrelu, prelu, elu, selu, sigmoid, tanh, linear";
+}
+
+int ab_act_uses_alpha(ab_act_kind k)
+{
+    return k == AB_ACT_LEAKY_RELU || k == AB_ACT_PRELU || k == AB_ACT_ELU;
+}
+
+ab_act_spec ab_act_default(ab_act_kind kind)
+{
+    ab_act_spec a = {.kind = kind, .alpha = 0.0f, .rrelu_lower = 1.0f / 8.0f,
+                     .rrelu_upper = 1.0f / 3.0f, .prelu_per_unit = 0, .prelu_decay = 0};
+    if (kind == AB_ACT_LEAKY_RELU) a.alpha = 0.01f;
+    if (kind == AB_ACT_PRELU) a.alpha = 0.25f;
+    if (kind == AB_ACT_ELU) a.alpha = 1.0f;
+    return a;
+}
+
+float ab_act_leak(const ab_act_spec *a)
+{
+    switch (a->kind) {
+    case AB_ACT_LEAKY_RELU:
+    case AB_ACT_PRELU: return a->alpha;
+    case AB_ACT_RRELU: return 0.5f * (a->rrelu_lower + a->rrelu_upper);
+    default: return 0.0f;
+    }
+}
+
+ab_status ab_act_check(const ab_act_spec *a, ab_error *err)
+{
+    if ((unsigned)a->kind >= AB_ACT_COUNT)
+        return ab_fail(err, AB_ERR_ARG, "unknown activation %d; expected one of %s", (int)a->kind,
+                       ab_act_names());
+    if (ab_act_uses_alpha(a->kind) && !(a->alpha >= 0.0f && isfinite(a->alpha)))
+        return ab_fail(err, AB_ERR_ARG, "%s: alpha must be a finite number >= 0, got %g",
+                       NAMES[a->kind], a->alpha);
+    if (a->kind == AB_ACT_RRELU &&
+        !(a->rrelu_lower >= 0.0f && a->rrelu_lower <= a->rrelu_upper && a->rrelu_upper <= 1.0f))
+        return ab_fail(err, AB_ERR_ARG, "rrelu: need 0 <= lower <= upper <= 1, got %g and %g",
+                       a->rrelu_lower, a->rrelu_upper);
+    return AB_OK;
+}
+
+void ab_act_forward(float *restrict y, float *restrict slopes, const float *restrict z, const ab_act_spec *a,
+                    const float *alpha, int training, ab_rng *rng, int B, int n)
+{
+    long total = (long)B * n;
+    switch (a->kind) {
+    case AB_ACT_RELU:
+        for (long i = 0; i < total; i++) y[i] = z[i] > 0.0f ? z[i] : 0.0f;
+        break;
+    case AB_ACT_LEAKY_RELU: {
+        float s = a->alpha;
+        for (long i = 0; i < total; i++) {
+            float v = z[i], leak = s * v; /* both sides computed: a select, no branch */
+            y[i] = v > 0.0f ? v : leak;
+        }
+        break;
+    }
+    case AB_ACT_RRELU:
+        if (training) {
+            float lo = a->rrelu_lower, hi = a->rrelu_upper;
+            for (long i = 0; i < total; i++) {
+                if (z[i] >= 0.0f) {
+                    slopes[i] = 1.0f;
+                    y[i] = z[i];
+                } else {
+                    float s = ab_rng_uniformf(rng, lo, hi);
+                    slopes[i] = s;
+                    y[i] = s * z[i];
+                }
+            }
+        } else {
+            float s = 0.5f * (a->rrelu_lower + a->rrelu_upper);
+            for (long i = 0; i < total; i++) {
+                float v = z[i], leak = s * v;
+                y[i] = v >= 0.0f ? v : leak;
+            }
+        }
+        break;
+    case AB_ACT_PRELU:
+        for (int b = 0; b < B; b++) {
+            const float *zr = z + (long)b * n;
+            float *yr = y + (long)b * n;
+            if (a->prelu_per_unit)
+                for (int j = 0; j < n; j++) yr[j] = zr[j] > 0.0f ? zr[j] : alpha[j] * zr[j];
+            else
+                for (int j = 0; j < n; j++) yr[j] = zr[j] > 0.0f ? zr[j] : alpha[0] * zr[j];
+        }
+        break;
+    case AB_ACT_ELU:
+    case AB_ACT_SELU: {
+        float al = a->kind == AB_ACT_SELU ? AB_SELU_ALPHA : a->alpha;
+        float la = a->kind == AB_ACT_SELU ? AB_SELU_LAMBDA : 1.0f;
+        for (long i = 0; i < total; i++)
+            y[i] = la * (z[i] > 0.0f ? z[i] : al * expm1f(z[i]));
+        break;
+    }
+    case AB_ACT_SIGMOID:
+        for (long i = 0; i < total; i++) y[i] = 1.0f / (1.0f + expf(-z[i]));
+        break;
+    case AB_ACT_TANH:
+        for (long i = 0; i < total; i++) y[i] = tanhf(z[i]);
+        break;
+    case AB_ACT_LINEAR:
+    default:
+        memcpy(y, z, (size_t)total * sizeof *y);
+        break;
+    }
+    (void)rng;
+}
+
+void ab_act_backward(float *restrict dz, float *restrict dalpha, const float *restrict dy,
+                     const float *restrict z, const float *restrict y,
+                     const float *restrict slopes, const ab_act_spec *a,
+                     const float *alpha, int training, int B, int n)
+{
+    long total = (long)B * n;
+    switch (a->kind) {
+    case AB_ACT_RELU:
+        for (long i = 0; i < total; i++) {
+            float g = dy[i];
+            dz[i] += z[i] > 0.0f ? g : 0.0f;
+        }
+        break;
+    case AB_ACT_LEAKY_RELU: {
+        float s = a->alpha;
+        for (long i = 0; i < total; i++) {
+            float g = dy[i], leak = s * g;
+            dz[i] += z[i] > 0.0f ? g : leak;
+        }
+        break;
+    }
+    case AB_ACT_RRELU:
+        if (training) {
+            for (long i = 0; i < total; i++) dz[i] += slopes[i] * dy[i];
+        } else {
+            float s = 0.5f * (a->rrelu_lower + a->rrelu_upper);
+            for (long i = 0; i < total; i++) {
+                float g = dy[i], leak = s * g;
+                dz[i] += z[i] >= 0.0f ? g : leak;
+            }
+        }
+        break;
+    case AB_ACT_PRELU:
+        for (int b = 0; b < B; b++) {
+            const float *zr = z + (long)b * n, *dyr = dy + (long)b * n;
+            float *dzr = dz + (long)b * n;
+            if (a->prelu_per_unit) {
+                for (int j = 0; j < n; j++) {
+                    if (zr[j] > 0.0f) {
+                        dzr[j] += dyr[j];
+                    } else {
+                        dzr[j] += alpha[j] * dyr[j];
+                        if (dalpha) dalpha[j] += dyr[j] * zr[j];
+                    }
+                }
+            } else {
+                float acc = 0.0f;
+                for (int j = 0; j < n; j++) {
+                    if (zr[j] > 0.0f) {
+                        dzr[j] += dyr[j];
+                    } else {
+                        dzr[j] += alpha[0] * dyr[j];
+                        acc += dyr[j] * zr[j];
+                    }
+                }
+                if (dalpha) dalpha[0] += acc;
+            }
+        }
+        break;
+    case AB_ACT_ELU:
+    case AB_ACT_SELU: {
+        /* z <= 0: y = la*al*(e^z - 1) so dy/dz = la*al*e^z = y + la*al */
+        float al = a->kind == AB_ACT_SELU ? AB_SELU_ALPHA : a->alpha;
+        float la = a->kind == AB_ACT_SELU ? AB_SELU_LAMBDA : 1.0f;
+        float la_al = la * al;
+        for (long i = 0; i < total; i++)
+            dz[i] += dy[i] * (z[i] > 0.0f ? la : y[i] + la_al);
+        break;
+    }
+    case AB_ACT_SIGMOID:
+        for (long i = 0; i < total; i++) dz[i] += dy[i] * y[i] * (1.0f - y[i]);
+        break;
+    case AB_ACT_TANH:
+        for (long i = 0; i < total; i++) dz[i] += dy[i] * (1.0f - y[i] * y[i]);
+        break;
+    case AB_ACT_LINEAR:
+    default:
+        for (long i = 0; i < total; i++) dz[i] += dy[i];
+        break;
+    }
+}

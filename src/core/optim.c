@@ -1,0 +1,111 @@
+/* optim.c: sgd, momentum, nesterov and adam over flat parameter blocks, with
+ * coupled L2 weight decay (as PyTorch's weight_decay). State is one
+ * allocation made once by ab_optim_init. */
+#include "optim.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const OPT_NAMES[AB_OPT_COUNT] = {"sgd", "momentum", "nesterov", "adam"};
+
+const char *ab_optim_name(ab_opt_kind k) { return (unsigned)k < AB_OPT_COUNT ? OPT_NAMES[k] : "?"; }
+const char *ab_optim_names(void) { return "sgd, momentum, nesterov, adam"; }
+
+int ab_optim_from_name(const char *s, ab_opt_kind *k)
+{
+    for (int i = 0; i < AB_OPT_COUNT; i++)
+        if (s && !strcmp(s, OPT_NAMES[i])) {
+            *k = (ab_opt_kind)i;
+            return 0;
+        }
+    return -1;
+}
+
+ab_optim_spec ab_optim_default(ab_opt_kind kind)
+{
+    ab_optim_spec s = {.kind = kind, .momentum = 0.9f, .beta1 = 0.9f, .beta2 = 0.999f,
+                       .eps = 1e-8f, .weight_decay = 0.0f};
+    return s;
+}
+
+ab_status ab_optim_init(ab_optim *o, const ab_optim_spec *spec, size_t n, ab_error *err)
+{
+    memset(o, 0, sizeof *o);
+    if ((unsigned)spec->kind >= AB_OPT_COUNT)
+        return ab_fail(err, AB_ERR_ARG, "unknown optimizer; expected one of %s", ab_optim_names());
+    if (!(spec->weight_decay >= 0.0f))
+        return ab_fail(err, AB_ERR_ARG, "weight decay must be >= 0, got %g", spec->weight_decay);
+    o->spec = *spec;
+    o->n = n;
+    size_t slots = spec->kind == AB_OPT_ADAM ? 2 : spec->kind == AB_OPT_SGD ? 0 : 1;
+    if (slots) {
+        float *mem = calloc(slots * n, sizeof *mem);
+        if (!mem) return ab_fail(err, AB_ERR_NOMEM, "out of memory for optimizer state");
+        o->m = mem;
+        o->v = slots == 2 ? mem + n : NULL;
+    }
+    return AB_OK;
+}
+
+void ab_optim_free(ab_optim *o)
+{
+    free(o->m);
+    memset(o, 0, sizeof *o);
+}
+
+void ab_optim_reset(ab_optim *o)
+{
+    size_t slots = o->spec.kind == AB_OPT_ADAM ? 2 : o->spec.kind == AB_OPT_SGD ? 0 : 1;
+    if (o->m) memset(o->m, 0, slots * o->n * sizeof *o->m);
+    o->t = 0;
+}
+
+void ab_optim_step(ab_optim *o, float *params, const float *grads, const ab_param_block *blocks,
+                   int n_blocks, float lr)
+{
+    const ab_optim_spec *s = &o->spec;
+    o->t++;
+    float bc1 = 1.0f, bc2 = 1.0f;
+    if (s->kind == AB_OPT_ADAM) {
+        bc1 = (float)(1.0 - pow(s->beta1, (double)o->t));
+        bc2 = (float)(1.0 - pow(s->beta2, (double)o->t));
+    }
+    for (int k = 0; k < n_blocks; k++) {
+        size_t off = blocks[k].off, n = blocks[k].n;
+        float wd = blocks[k].decay ? s->weight_decay : 0.0f;
+        float *restrict w = params + off;
+        const float *restrict g = grads + off;
+        float *restrict m = o->m ? o->m + off : NULL;
+        float *restrict v = o->v ? o->v + off : NULL;
+        switch (s->kind) {
+        case AB_OPT_SGD:
+            if (wd == 0.0f)
+                for (size_t i = 0; i < n; i++) w[i] -= lr * g[i];
+            else
+                for (size_t i = 0; i < n; i++) w[i] -= lr * (g[i] + wd * w[i]);
+            break;
+        case AB_OPT_MOMENTUM:
+            for (size_t i = 0; i < n; i++) {
+                m[i] = s->momentum * m[i] + (g[i] + wd * w[i]);
+                w[i] -= lr * m[i];
+            }
+            break;
+        case AB_OPT_NESTEROV:
+            for (size_t i = 0; i < n; i++) {
+                float gi = g[i] + wd * w[i];
+                m[i] = s->momentum * m[i] + gi;
+                w[i] -= lr * (gi + s->momentum * m[i]);
+            }
+            break;
+        case AB_OPT_ADAM:
+        default:
+            for (size_t i = 0; i < n; i++) {
+                float gi = g[i] + wd * w[i];
+                m[i] = s->beta1 * m[i] + (1.0f - s->beta1) * gi;
+                v[i] = s->beta2 * v[i] + (1.0f - s->beta2) * gi * gi;
+                w[i] -= lr * (m[i] / bc1) / (sqrtf(v[i] / bc2) + s->eps);
+            }
+            break;
+        }
+    }
+}

@@ -1,0 +1,113 @@
+/* trainer.c: the epoch loop: shuffle, gather batches, train steps, and the
+ * per-layer weight-gradient norms. */
+#include "trainer.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+ab_status ab_trainer_init(ab_trainer *t, const ab_model_spec *model, const ab_optim_spec *opt,
+                          int batch, long n_train, uint64_t seed, ab_error *err)
+{
+    memset(t, 0, sizeof *t);
+    if (batch < 1) return ab_fail(err, AB_ERR_ARG, "batch size must be >= 1, got %d", batch);
+    if (n_train < 1) return ab_fail(err, AB_ERR_ARG, "no training examples");
+    ab_rng init_rng;
+    ab_rng_seed(&init_rng, seed, "init");
+    ab_status st = ab_net_build(&t->net, model, batch, &init_rng, seed, err);
+    if (st != AB_OK) return st;
+    st = ab_optim_init(&t->opt, opt, t->net.n_params, err);
+    if (st != AB_OK) {
+        ab_net_free(&t->net);
+        return st;
+    }
+    t->batch = batch;
+    t->n_train = n_train;
+    t->perm = malloc((size_t)n_train * sizeof *t->perm);
+    t->xb = malloc((size_t)batch * model->n_inputs * sizeof *t->xb);
+    t->yb = malloc((size_t)batch * sizeof *t->yb);
+    t->grad_sq = calloc((size_t)model->n_hidden + 1, sizeof *t->grad_sq);
+    if (!t->perm || !t->xb || !t->yb || !t->grad_sq) {
+        ab_trainer_free(t);
+        return ab_fail(err, AB_ERR_NOMEM, "out of memory for %ld training examples", n_train);
+    }
+    for (long i = 0; i < n_train; i++) t->perm[i] = (int)i;
+    ab_rng_seed(&t->shuffle_rng, seed, "shuffle");
+    return AB_OK;
+}
+
+void ab_trainer_free(ab_trainer *t)
+{
+    ab_net_free(&t->net);
+    ab_optim_free(&t->opt);
+    free(t->perm);
+    free(t->xb);
+    free(t->yb);
+    free(t->grad_sq);
+    memset(t, 0, sizeof *t);
+}
+
+static double sum_squares(const float *v, size_t n)
+{
+    float acc[8] = {0};
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int k = 0; k < 8; k++) acc[k] += v[i + k] * v[i + k];
+    double s = 0.0;
+    for (int k = 0; k < 8; k++) s += acc[k];
+    for (; i < n; i++) s += (double)v[i] * v[i];
+    return s;
+}
+
+ab_epoch_result ab_trainer_epoch(ab_trainer *t, const float *x, const int32_t *y, long n,
+                                 float lr, int shuffle)
+{
+    ab_epoch_result r = {0};
+    int F = t->net.spec.n_inputs, H = t->net.spec.n_hidden;
+    if (n > t->n_train) n = t->n_train;
+    if (shuffle) ab_rng_permutation(&t->shuffle_rng, t->perm, (int)n);
+    for (int h = 0; h < H; h++) t->grad_sq[h] = 0.0;
+    t->epoch_steps = 0;
+    double loss_sum = 0.0;
+    long hits = 0;
+    t->net.training = 1;
+    for (long start = 0; start < n; start += t->batch) {
+        int B = (int)(n - start < t->batch ? n - start : t->batch);
+        const float *xb = x + (size_t)start * F;
+        const int32_t *yb = y + start;
+        if (shuffle) {
+            for (int i = 0; i < B; i++) {
+                long src = t->perm[start + i];
+                memcpy(t->xb + (size_t)i * F, x + (size_t)src * F, (size_t)F * sizeof *x);
+                t->yb[i] = y[src];
+            }
+            xb = t->xb;
+            yb = t->yb;
+        }
+        int correct = 0;
+        double loss = ab_net_train_step(&t->net, &t->opt, lr, xb, yb, B, &correct);
+        if (!isfinite(loss)) {
+            r.diverged = 1;
+            loss_sum += loss * B;
+            r.examples += B;
+            break;
+        }
+        loss_sum += loss * B;
+        hits += correct;
+        r.examples += B;
+        r.steps++;
+        t->epoch_steps++;
+        for (int h = 0; h < H; h++) {
+            size_t nw;
+            const float *g = ab_net_hidden_weight_grads(&t->net, h, &nw);
+            t->grad_sq[h] += sum_squares(g, nw);
+        }
+    }
+    r.loss = r.examples ? loss_sum / r.examples : NAN;
+    r.accuracy = r.examples ? (double)hits / r.examples : NAN;
+    return r;
+}
+
+double ab_trainer_grad_norm(const ab_trainer *t, int h)
+{
+    return t->epoch_steps ? sqrt(t->grad_sq[h] / t->epoch_steps) : 0.0;
+}

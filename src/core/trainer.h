@@ -1,0 +1,45 @@
+/* trainer.h: one run's training state (network, optimiser, shuffling,
+ * batch buffers, per-layer gradient norms) and the epoch loop over it.
+ * Everything is allocated by ab_trainer_init; an epoch allocates nothing.
+ * Random streams come from the run seed: "init" (weights), "shuffle"
+ * (example order), "rrelu" (slopes). No I/O. */
+#ifndef AB_TRAINER_H
+#define AB_TRAINER_H
+
+#include <stdint.h>
+#include "network.h"
+#include "optim.h"
+
+typedef struct {
+    double loss;       /* mean training-mode loss over the epoch's batches */
+    double accuracy;   /* training-mode accuracy over the epoch's batches */
+    long examples;
+    long steps;
+    int diverged;      /* 1 when a batch loss was NaN or infinite (the epoch stopped there) */
+} ab_epoch_result;
+
+typedef struct {
+    ab_net net;
+    ab_optim opt;
+    int batch;
+    long n_train;
+    int *perm;         /* (n_train) example order of the current epoch */
+    float *xb;         /* (batch, n_inputs) gathered batch */
+    int32_t *yb;       /* (batch) */
+    double *grad_sq;   /* (n_hidden) sum over the epoch's steps of |dW_h|^2 */
+    long epoch_steps;
+    ab_rng shuffle_rng;
+} ab_trainer;
+
+ab_status ab_trainer_init(ab_trainer *t, const ab_model_spec *model, const ab_optim_spec *opt,
+                          int batch, long n_train, uint64_t seed, ab_error *err);
+void ab_trainer_free(ab_trainer *t);
+/* One pass over x(n, n_inputs), y(n) in batches at learning rate lr,
+ * in a fresh random order when shuffle is set. */
+ab_epoch_result ab_trainer_epoch(ab_trainer *t, const float *x, const int32_t *y, long n,
+                                 float lr, int shuffle);
+/* Root mean square over the last epoch's steps of the L2 norm of hidden
+ * layer h's weight gradient (0 before any step). */
+double ab_trainer_grad_norm(const ab_trainer *t, int h);
+
+#endif

@@ -1,0 +1,130 @@
+/* bench_engine.c: `make bench`. Trains a 784-300-100-10 relu network on
+ * random data shaped like Fashion-MNIST (60,000 examples, 10 classes) for one
+ * epoch with one BLAS thread, at batch 128 and 32, through the real trainer
+ * (shuffle, gather, forward, loss, backward, sgd). Prints examples per
+ * second and the training step's GFLOP/s, then the GFLOP/s that cblas_sgemm
+ * reaches on the same sequence of matrix shapes, measured in the same run.
+ * The last line is "efficiency: F", F = step GFLOP/s at batch 128 divided
+ * by that sgemm rate. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "core/blas.h"
+#include "core/trainer.h"
+
+enum { N = 60000, F = 784, C = 10 };
+static const int WIDTHS[] = {784, 300, 100, 10};
+#define NL 3
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* Matrix-product FLOPs of one training step at batch B: forward and dW for
+ * every layer, dX for every layer but the first. */
+static double step_flops(int B)
+{
+    double f = 0.0;
+    for (int l = 0; l < NL; l++) {
+        double mn = (double)WIDTHS[l] * WIDTHS[l + 1];
+        f += 2.0 * B * mn * (l == 0 ? 2 : 3);
+    }
+    return f;
+}
+
+/* The same sgemm calls as one training step makes, on scratch buffers. */
+static void sgemm_step(float **x, float **w, float **dy, float **dw, float **dx, int B)
+{
+    for (int l = 0; l < NL; l++) /* forward y = x W^T */
+        ab_gemm(0, 1, B, WIDTHS[l + 1], WIDTHS[l], 1.0f, x[l], WIDTHS[l], w[l], WIDTHS[l], 1.0f,
+                x[l + 1], WIDTHS[l + 1]);
+    for (int l = NL - 1; l >= 0; l--) {
+        ab_gemm(1, 0, WIDTHS[l + 1], WIDTHS[l], B, 1.0f, dy[l], WIDTHS[l + 1], x[l], WIDTHS[l], 1.0f,
+                dw[l], WIDTHS[l]);
+        if (l > 0)
+            ab_gemm(0, 0, B, WIDTHS[l], WIDTHS[l + 1], 1.0f, dy[l], WIDTHS[l + 1], w[l], WIDTHS[l],
+                    0.0f, dx[l], WIDTHS[l]);
+    }
+}
+
+static double sgemm_rate(int B, long steps)
+{
+    float *x[NL + 1], *w[NL], *dy[NL], *dw[NL], *dx[NL];
+    ab_rng r;
+    ab_rng_seed(&r, 7, "bench");
+    for (int l = 0; l <= NL; l++) {
+        x[l] = malloc((size_t)B * WIDTHS[l] * sizeof(float));
+        for (long i = 0; i < (long)B * WIDTHS[l]; i++) x[l][i] = ab_rng_uniformf(&r, -1, 1);
+    }
+    for (int l = 0; l < NL; l++) {
+        size_t nw = (size_t)WIDTHS[l] * WIDTHS[l + 1];
+        w[l] = calloc(nw, sizeof(float));
+        dw[l] = calloc(nw, sizeof(float));
+        dy[l] = calloc((size_t)B * WIDTHS[l + 1], sizeof(float));
+        dx[l] = calloc((size_t)B * WIDTHS[l], sizeof(float));
+        for (size_t i = 0; i < nw; i++) w[l][i] = ab_rng_uniformf(&r, -0.05f, 0.05f);
+    }
+    sgemm_step(x, w, dy, dw, dx, B); /* warm up */
+    double t0 = now();
+    for (long s = 0; s < steps; s++) sgemm_step(x, w, dy, dw, dx, B);
+    double dt = now() - t0;
+    for (int l = 0; l <= NL; l++) free(x[l]);
+    for (int l = 0; l < NL; l++) free(w[l]), free(dw[l]), free(dy[l]), free(dx[l]);
+    return step_flops(B) * steps / dt / 1e9;
+}
+
+static double train_rate(const float *x, const int32_t *y, int B, double *examples_per_s)
+{
+    ab_model_spec m = {.n_inputs = F, .in_c = F, .in_h = 1, .in_w = 1, .n_classes = C, .n_hidden = 2,
+                       .hidden = {300, 100}, .act = ab_act_default(AB_ACT_RELU)};
+    ab_init_preset("he_uniform", &m.init);
+    ab_optim_spec o = ab_optim_default(AB_OPT_SGD);
+    ab_trainer t;
+    ab_error err;
+    if (ab_trainer_init(&t, &m, &o, B, N, 1, &err) != AB_OK) {
+        fprintf(stderr, "bench: %s\n", err.msg);
+        exit(1);
+    }
+    ab_trainer_epoch(&t, x, y, 10L * B, 0.01f, 1); /* warm up */
+    double t0 = now();
+    ab_epoch_result r = ab_trainer_epoch(&t, x, y, N, 0.01f, 1);
+    double dt = now() - t0;
+    ab_trainer_free(&t);
+    *examples_per_s = r.examples / dt;
+    /* full batches and the last partial one */
+    double flops = step_flops(B) * (N / B) + step_flops(N % B);
+    return flops / dt / 1e9;
+}
+
+int main(void)
+{
+    ab_blas_set_threads(1);
+    char blas[256];
+    ab_blas_describe(blas, sizeof blas);
+    printf("bench: 784-300-100-10 relu, sgd, one epoch of %d random examples, 1 thread\n", N);
+    printf("blas: %s\n", blas);
+    float *x = malloc((size_t)N * F * sizeof *x);
+    int32_t *y = malloc((size_t)N * sizeof *y);
+    ab_rng r;
+    ab_rng_seed(&r, 1, "bench-data");
+    for (long i = 0; i < (long)N * F; i++) x[i] = ab_rng_uniformf(&r, 0.0f, 1.0f);
+    for (long i = 0; i < N; i++) y[i] = (int32_t)ab_rng_below(&r, C);
+    const int batches[] = {128, 32};
+    double eff128 = 0.0;
+    for (int k = 0; k < 2; k++) {
+        int B = batches[k];
+        double eps, step = train_rate(x, y, B, &eps);
+        double gemm = sgemm_rate(B, N / B);
+        printf("batch %3d: %9.0f examples/s, training step %6.2f GFLOP/s, sgemm same shapes "
+               "%6.2f GFLOP/s, ratio %.3f\n", B, eps, step, gemm, step / gemm);
+        if (B == 128) eff128 = step / gemm;
+    }
+    free(x);
+    free(y);
+    printf("efficiency: %.3f\n", eff128);
+    return 0;
+}
