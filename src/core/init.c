@@ -41,7 +41,8 @@ const char *ab_init_preset_of(const ab_init_spec *s)
 {
     for (int i = 0; i < N_PRESETS; i++) {
         const ab_init_spec *p = &PRESETS[i].spec;
-        if (p->scale == s->scale && p->mode == s->mode && p->dist == s->dist)
+        if (p->scale == s->scale && p->mode == s->mode && p->dist == s->dist &&
+            p->leaky_gain == s->leaky_gain)
             return PRESETS[i].name;
     }
     return NULL;

@@ -21,10 +21,10 @@ typedef enum { AB_SCHED_CONSTANT, AB_SCHED_STEP, AB_SCHED_EXPONENTIAL, AB_SCHED_
 
 typedef struct {
     ab_sched_kind kind;
-    float lr;          /* base learning rate */
+    double lr;         /* base learning rate */
     int step_size;     /* step: epochs between decays (default 10) */
-    float gamma;       /* step, exponential: factor (default 0.1 / 0.95) */
-    float min_lr;      /* cosine: floor (default 0) */
+    double gamma;      /* step, exponential: factor (default 0.1 / 0.95) */
+    double min_lr;     /* cosine: floor (default 0) */
 } ab_schedule_spec;
 
 /* A contiguous run of parameters and whether weight decay applies to it. */
@@ -57,11 +57,11 @@ void ab_optim_reset(ab_optim *o);
 void ab_optim_step(ab_optim *o, float *params, const float *grads, const ab_param_block *blocks,
                    int n_blocks, float lr);
 
-ab_schedule_spec ab_schedule_default(ab_sched_kind kind, float lr);
+ab_schedule_spec ab_schedule_default(ab_sched_kind kind, double lr);
 const char *ab_schedule_name(ab_sched_kind k);
 int ab_schedule_from_name(const char *s, ab_sched_kind *k);
 const char *ab_schedule_names(void);
 /* Learning rate for a 0-based epoch out of total_epochs. */
-float ab_schedule_lr(const ab_schedule_spec *s, int epoch, int total_epochs);
+double ab_schedule_lr(const ab_schedule_spec *s, int epoch, int total_epochs);
 
 #endif

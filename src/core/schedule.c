@@ -18,24 +18,24 @@ int ab_schedule_from_name(const char *s, ab_sched_kind *k)
     return -1;
 }
 
-ab_schedule_spec ab_schedule_default(ab_sched_kind kind, float lr)
+ab_schedule_spec ab_schedule_default(ab_sched_kind kind, double lr)
 {
     ab_schedule_spec s = {.kind = kind, .lr = lr, .step_size = 10,
-                          .gamma = kind == AB_SCHED_EXPONENTIAL ? 0.95f : 0.1f, .min_lr = 0.0f};
+                          .gamma = kind == AB_SCHED_EXPONENTIAL ? 0.95 : 0.1, .min_lr = 0.0};
     return s;
 }
 
-float ab_schedule_lr(const ab_schedule_spec *s, int epoch, int total_epochs)
+double ab_schedule_lr(const ab_schedule_spec *s, int epoch, int total_epochs)
 {
     switch (s->kind) {
     case AB_SCHED_STEP: /* lr * gamma^floor(epoch / step_size) */
-        return (float)(s->lr * pow(s->gamma, epoch / (s->step_size > 0 ? s->step_size : 1)));
+        return s->lr * pow(s->gamma, epoch / (s->step_size > 0 ? s->step_size : 1));
     case AB_SCHED_EXPONENTIAL: /* lr * gamma^epoch */
-        return (float)(s->lr * pow(s->gamma, epoch));
+        return s->lr * pow(s->gamma, epoch);
     case AB_SCHED_COSINE: /* min + (lr - min)(1 + cos(pi epoch / total)) / 2 */
         if (total_epochs <= 0) return s->lr;
-        return (float)(s->min_lr + (s->lr - s->min_lr) * 0.5 *
-                                       (1.0 + cos(3.14159265358979323846 * epoch / total_epochs)));
+        return s->min_lr + (s->lr - s->min_lr) * 0.5 *
+                               (1.0 + cos(3.14159265358979323846 * epoch / total_epochs));
     case AB_SCHED_CONSTANT:
     default:
         return s->lr;

@@ -1,0 +1,13 @@
+/* commands.h: the subcommands main.c dispatches to. Each takes the
+ * arguments after its own name (argv[0] is the command name) and returns
+ * an exit code of exit_codes.h. */
+#ifndef AB_COMMANDS_H
+#define AB_COMMANDS_H
+
+#define AB_VERSION "0.1.0"
+
+int cmd_run(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+
+#endif

@@ -1,0 +1,45 @@
+/* main.c: the actbench command line, a thin dispatcher over the commands. */
+#include <stdio.h>
+#include <string.h>
+#include "commands.h"
+#include "exit_codes.h"
+
+static const char USAGE[] =
+    "usage: actbench COMMAND [ARGS...]\n"
+    "\n"
+    "Compare ReLU with its leaky variants: train the runs of a YAML experiment\n"
+    "and write JSON metrics (accuracy, loss, learning curves, dead units).\n"
+    "\n"
+    "commands:\n"
+    "  run CONFIG.yaml       train every run of an experiment (see 'actbench run --help')\n"
+    "  validate CONFIG.yaml  check an experiment and print its runs; trains nothing\n"
+    "  report DIR...         compare the results of one or more result directories\n"
+    "\n"
+    "options:\n"
+    "  -h, --help            show this help\n"
+    "  -V, --version         show the version\n"
+    "\n"
+    "exit codes: 0 ok, 1 a run failed, 2 usage or configuration error, 130 interrupted\n";
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(USAGE, stderr);
+        return AB_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+        fputs(USAGE, stdout);
+        return AB_EXIT_OK;
+    }
+    if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version")) {
+        printf("actbench %s\n", AB_VERSION);
+        return AB_EXIT_OK;
+    }
+    if (!strcmp(cmd, "run")) return cmd_run(argc - 1, argv + 1);
+    if (!strcmp(cmd, "validate")) return cmd_validate(argc - 1, argv + 1);
+    if (!strcmp(cmd, "report")) return cmd_report(argc - 1, argv + 1);
+    fprintf(stderr, "actbench: unknown command '%s'; expected one of run, validate, report "
+                    "(see 'actbench --help')\n", cmd);
+    return AB_EXIT_USAGE;
+}

@@ -1,0 +1,318 @@
+/* pool.c: the worker processes. One fork per run, at most o->workers at
+ * once; the data set was loaded before, so workers share it copy-on-write.
+ * Workers report epochs through a pipe; the parent reaps them, records
+ * failures, draws progress and handles SIGINT/SIGTERM. */
+#include "pool.h"
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "run_file.h"
+#include "train_run.h"
+
+#define MAX_WORKERS 256
+#define EXIT_NO_START 3  /* the worker could not start its run; it wrote a failed file */
+
+static volatile sig_atomic_t g_stop;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    g_stop = 1;
+}
+
+typedef struct {
+    pid_t pid;
+    int fd;                    /* progress pipe, read end */
+    ab_job *job;
+    int epoch, epochs;
+    double started;
+    char buf[256];
+    size_t len;
+} slot;
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* ---- in the worker ---- */
+
+static void report_epoch(void *ctx, int epoch, int epochs, double loss)
+{
+    int fd = *(int *)ctx;
+    char line[96];
+    int n = snprintf(line, sizeof line, "%d %d %.6g\n", epoch, epochs, loss);
+    if (write(fd, line, (size_t)n) < 0) { /* the parent is gone: keep training */ }
+}
+
+static void worker_main(ab_job *job, const ab_pool_opts *o, int fd)
+{
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGPIPE, SIG_IGN);
+    ab_error err = {{0}};
+    cJSON *doc = ab_train_run(job->rc, job->resolved, job->data, o->version, report_epoch, &fd, &err);
+    int code = 0;
+    if (!doc) {
+        doc = ab_run_failed_doc(job->rc->run_id, job->resolved, o->version, job->rc->blas_threads, err.msg);
+        code = EXIT_NO_START;
+    }
+    if (ab_run_file_write(o->runs_dir, job->rc->run_id, doc, &err) != AB_OK) {
+        fprintf(stderr, "actbench: worker: %s\n", err.msg);
+        code = 4;
+    }
+    cJSON_Delete(doc);
+    _exit(code);
+}
+
+/* ---- in the parent ---- */
+
+static void describe_status(char *buf, size_t size, int status)
+{
+    if (WIFSIGNALED(status))
+        snprintf(buf, size, "worker killed by signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
+    else if (WEXITSTATUS(status) == EXIT_NO_START)
+        snprintf(buf, size, "the run could not start");
+    else
+        snprintf(buf, size, "worker exited with status %d", WEXITSTATUS(status));
+}
+
+/* Reads the status the worker wrote into its run file. */
+static ab_job_state read_outcome(const ab_pool_opts *o, ab_job *job)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s.json", o->runs_dir, job->rc->run_id);
+    cJSON *doc = ab_json_read_file(path, NULL);
+    ab_job_state st = AB_JOB_FAILED;
+    if (doc) {
+        const cJSON *s = cJSON_GetObjectItemCaseSensitive(doc, "status");
+        if (cJSON_IsString(s) && !strcmp(s->valuestring, "ok")) st = AB_JOB_OK;
+        if (cJSON_IsString(s) && !strcmp(s->valuestring, "diverged")) st = AB_JOB_DIVERGED;
+        const cJSON *fin = cJSON_GetObjectItemCaseSensitive(doc, "final");
+        const cJSON *acc = cJSON_GetObjectItemCaseSensitive(fin, "test_accuracy");
+        job->test_accuracy = cJSON_IsNumber(acc) ? acc->valuedouble : -1.0;
+        cJSON_Delete(doc);
+    }
+    return st;
+}
+
+static void record_failure(const ab_pool_opts *o, ab_job *job, const char *why)
+{
+    ab_error err;
+    cJSON *doc = ab_run_failed_doc(job->rc->run_id, job->resolved, o->version, job->rc->blas_threads, why);
+    if (ab_run_file_write(o->runs_dir, job->rc->run_id, doc, &err) != AB_OK)
+        fprintf(stderr, "actbench: %s\n", err.msg);
+    cJSON_Delete(doc);
+}
+
+static void remove_tmp(const ab_pool_opts *o, const slot *s)
+{
+    char tmp[4096];
+    ab_run_file_tmpname(tmp, sizeof tmp, o->runs_dir, s->job->rc->run_id, (long)s->pid);
+    unlink(tmp);
+}
+
+static const char *state_name(ab_job_state s)
+{
+    return s == AB_JOB_OK ? "ok" : s == AB_JOB_DIVERGED ? "diverged" : "failed";
+}
+
+static void fmt_time(char *buf, size_t size, double s)
+{
+    long t = (long)(s + 0.5);
+    if (t >= 3600) snprintf(buf, size, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+    else snprintf(buf, size, "%02ld:%02ld", t / 60, t % 60);
+}
+
+typedef struct {
+    int total, done, drawn_lines;
+    double start, busy_seconds;
+} progress;
+
+static void draw_live(progress *p, const slot *slots, int nslots, const ab_pool_result *r)
+{
+    char el[32], eta[32] = "--:--";
+    double elapsed = now() - p->start;
+    fmt_time(el, sizeof el, elapsed);
+    if (p->done > 0) {
+        double per_run = p->busy_seconds / p->done;
+        int active = nslots > 0 ? nslots : 1;
+        fmt_time(eta, sizeof eta, per_run * (p->total - p->done) / active);
+    }
+    if (p->drawn_lines > 0) fprintf(stderr, "\033[%dA", p->drawn_lines);
+    fprintf(stderr, "\033[Kruns %d/%d done (%d diverged, %d failed)  elapsed %s  eta %s\n", p->done,
+            p->total, r->diverged, r->failed, el, eta);
+    int lines = 1;
+    for (int i = 0; i < nslots; i++) {
+        if (!slots[i].pid) continue;
+        fprintf(stderr, "\033[K  worker %d: run %d (%s) epoch %d/%d\n", i + 1, slots[i].job->index,
+                slots[i].job->rc->run_id, slots[i].epoch, slots[i].epochs);
+        lines++;
+    }
+    for (int i = lines; i < p->drawn_lines; i++) fprintf(stderr, "\033[K\n");
+    if (p->drawn_lines > lines) fprintf(stderr, "\033[%dA", p->drawn_lines - lines);
+    p->drawn_lines = lines;
+    fflush(stderr);
+}
+
+static void read_progress(slot *s)
+{
+    ssize_t got = read(s->fd, s->buf + s->len, sizeof s->buf - 1 - s->len);
+    if (got <= 0) return;
+    s->len += (size_t)got;
+    s->buf[s->len] = '\0';
+    char *line = s->buf, *nl;
+    while ((nl = strchr(line, '\n'))) {
+        *nl = '\0';
+        sscanf(line, "%d %d", &s->epoch, &s->epochs);
+        line = nl + 1;
+    }
+    s->len = strlen(line);
+    memmove(s->buf, line, s->len + 1);
+}
+
+static int start_job(slot *s, ab_job *job, const ab_pool_opts *o, int nslots, slot *all)
+{
+    int fds[2];
+    if (pipe(fds) != 0) return -1;
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        setpgid(0, 0); /* a terminal's Ctrl-C reaches the parent only */
+        close(fds[0]);
+        for (int i = 0; i < nslots; i++)
+            if (all[i].pid) close(all[i].fd);
+        worker_main(job, o, fds[1]);
+    }
+    setpgid(pid, pid);
+    close(fds[1]);
+    memset(s, 0, sizeof *s);
+    s->pid = pid;
+    s->fd = fds[0];
+    s->job = job;
+    s->epochs = job->rc->epochs;
+    s->started = now();
+    job->state = AB_JOB_RUNNING;
+    return 0;
+}
+
+static void finish_slot(slot *s, int status, const ab_pool_opts *o, ab_pool_result *r, progress *p)
+{
+    ab_job *job = s->job;
+    close(s->fd);
+    job->seconds = now() - s->started;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+        job->state = read_outcome(o, job);
+    } else {
+        char why[256];
+        describe_status(why, sizeof why, status);
+        remove_tmp(o, s);
+        if (!(WIFEXITED(status) && WEXITSTATUS(status) == EXIT_NO_START)) record_failure(o, job, why);
+        job->state = AB_JOB_FAILED;
+    }
+    if (job->state == AB_JOB_OK) r->ok++;
+    else if (job->state == AB_JOB_DIVERGED) r->diverged++;
+    else r->failed++;
+    p->done++;
+    p->busy_seconds += job->seconds;
+    if (!o->quiet && !o->live) {
+        if (job->state == AB_JOB_OK)
+            fprintf(stderr, "run %d/%d %s: ok, test_accuracy %.4f (%.1f s)\n", p->done, p->total,
+                    job->rc->run_id, job->test_accuracy, job->seconds);
+        else
+            fprintf(stderr, "run %d/%d %s: %s (%.1f s)\n", p->done, p->total, job->rc->run_id,
+                    state_name(job->state), job->seconds);
+    }
+    s->pid = 0;
+}
+
+ab_pool_result ab_pool_run(ab_job *jobs, int n, const ab_pool_opts *o)
+{
+    ab_pool_result r = {0};
+    int nslots = o->workers < 1 ? 1 : o->workers > MAX_WORKERS ? MAX_WORKERS : o->workers;
+    if (nslots > n) nslots = n > 0 ? n : 1;
+    slot slots[MAX_WORKERS];
+    memset(slots, 0, sizeof slots);
+    struct sigaction sa, old_int, old_term;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    g_stop = 0;
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    progress p = {.total = n, .start = now()};
+    int next = 0, running = 0;
+    double last_draw = 0.0;
+    while ((next < n || running > 0)) {
+        while (!g_stop && next < n && running < nslots) {
+            int k = 0;
+            while (slots[k].pid) k++;
+            if (start_job(&slots[k], &jobs[next], o, nslots, slots) != 0) {
+                record_failure(o, &jobs[next], "could not start a worker process");
+                jobs[next].state = AB_JOB_FAILED;
+                r.failed++;
+                p.done++;
+            } else {
+                running++;
+            }
+            next++;
+        }
+        if (g_stop) break;
+        struct pollfd pfd[MAX_WORKERS];
+        int map[MAX_WORKERS], np = 0;
+        for (int i = 0; i < nslots; i++)
+            if (slots[i].pid) pfd[np].fd = slots[i].fd, pfd[np].events = POLLIN, map[np++] = i;
+        int rc = poll(pfd, (nfds_t)np, 200);
+        if (rc > 0)
+            for (int k = 0; k < np; k++)
+                if (pfd[k].revents & POLLIN) read_progress(&slots[map[k]]);
+        int status;
+        pid_t pid;
+        while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+            for (int i = 0; i < nslots; i++)
+                if (slots[i].pid == pid) {
+                    finish_slot(&slots[i], status, o, &r, &p);
+                    running--;
+                }
+        }
+        if (o->live && !o->quiet && (now() - last_draw > 0.25 || rc == 0)) {
+            draw_live(&p, slots, nslots, &r);
+            last_draw = now();
+        }
+    }
+    if (g_stop) {
+        /* stop every worker, wait for it, and leave no partial file behind */
+        for (int i = 0; i < nslots; i++)
+            if (slots[i].pid) kill(-slots[i].pid, SIGTERM);
+        for (int i = 0; i < nslots; i++) {
+            if (!slots[i].pid) continue;
+            int status;
+            while (waitpid(slots[i].pid, &status, 0) < 0 && errno == EINTR) {}
+            if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+                finish_slot(&slots[i], status, o, &r, &p); /* it finished just in time */
+            } else {
+                remove_tmp(o, &slots[i]);
+                close(slots[i].fd);
+                slots[i].pid = 0;
+            }
+        }
+        r.interrupted = 1;
+    }
+    if (o->live && !o->quiet) draw_live(&p, slots, nslots, &r);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    return r;
+}

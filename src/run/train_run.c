@@ -1,0 +1,230 @@
+/* train_run.c: one run from start to its JSON document. Per epoch: train
+ * (training mode), then one evaluation-mode pass over the training examples
+ * that gives train_loss/train_accuracy and, in the same forward passes, the
+ * dead-unit probe (when the probe set is the training data); validation is
+ * evaluated the same way. The engine does the numerics; this file decides
+ * what is measured and how it is named. */
+#include "train_run.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "../core/blas.h"
+#include "../core/probe.h"
+#include "../core/trainer.h"
+#include "json_num.h"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+cJSON *ab_environment_json(int blas_threads)
+{
+    cJSON *env = cJSON_CreateObject();
+    char blas[256];
+    ab_blas_describe(blas, sizeof blas);
+    cJSON_AddNumberToObject(env, "cores", (double)sysconf(_SC_NPROCESSORS_ONLN));
+    cJSON_AddStringToObject(env, "blas", blas);
+    cJSON_AddNumberToObject(env, "blas_threads", blas_threads);
+    return env;
+}
+
+/* What one evaluation at the end of an epoch measured. */
+typedef struct {
+    double train_loss, train_accuracy, val_loss, val_accuracy;
+} eval_result;
+
+/* Evaluation-mode loss/accuracy of the training and validation examples,
+ * and the probe, sharing forward passes where the probe set allows. */
+static eval_result evaluate(ab_net *net, ab_probe *probe, const ab_run_config *rc,
+                            const ab_dataset *d, long n_train)
+{
+    eval_result r = {NAN, NAN, NAN, NAN};
+    int F = d->features;
+    const ab_split *tr = &d->train, *va = &d->val;
+    long probe_n;
+    if (rc->probe.source == AB_PROBE_VALIDATION) {
+        probe_n = rc->probe.size > 0 && rc->probe.size < va->n ? rc->probe.size : va->n;
+        double l1, a1, l2, a2;
+        ab_probe_measure_eval(probe, net, va->x, va->y, (int)probe_n, &l1, &a1);
+        ab_net_evaluate(net, va->x + (size_t)probe_n * F, va->y + probe_n, (int)(va->n - probe_n), &l2, &a2);
+        r.val_loss = (l1 * probe_n + (va->n > probe_n ? l2 * (va->n - probe_n) : 0.0)) / va->n;
+        r.val_accuracy = (a1 * probe_n + (va->n > probe_n ? a2 * (va->n - probe_n) : 0.0)) / va->n;
+        ab_net_evaluate(net, tr->x, tr->y, (int)n_train, &r.train_loss, &r.train_accuracy);
+    } else {
+        probe_n = rc->probe.size > 0 && rc->probe.size < n_train ? rc->probe.size : n_train;
+        double l1, a1, l2 = 0.0, a2 = 0.0;
+        ab_probe_measure_eval(probe, net, tr->x, tr->y, (int)probe_n, &l1, &a1);
+        if (n_train > probe_n)
+            ab_net_evaluate(net, tr->x + (size_t)probe_n * F, tr->y + probe_n, (int)(n_train - probe_n), &l2, &a2);
+        r.train_loss = (l1 * probe_n + l2 * (n_train - probe_n)) / n_train;
+        r.train_accuracy = (a1 * probe_n + a2 * (n_train - probe_n)) / n_train;
+        if (va->n > 0) ab_net_evaluate(net, va->x, va->y, (int)va->n, &r.val_loss, &r.val_accuracy);
+    }
+    return r;
+}
+
+static int params_finite(const ab_net *net)
+{
+    for (size_t i = 0; i < net->n_params; i++)
+        if (!isfinite(net->params[i])) return 0;
+    return 1;
+}
+
+/* The per-layer measurements of one epoch. */
+static cJSON *layers_json(ab_trainer *t, const ab_probe *probe, int epoch)
+{
+    cJSON *arr = cJSON_CreateArray();
+    for (int h = 0; h < t->net.spec.n_hidden; h++) {
+        const ab_layer_probe *lp = &probe->layers[h];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddNumberToObject(o, "layer", h + 1);
+        cJSON_AddNumberToObject(o, "units", lp->units);
+        cJSON_AddNumberToObject(o, "dead", lp->dead);
+        ab_json_add_num(o, "dead_fraction", lp->dead_fraction);
+        cJSON_AddNumberToObject(o, "died", lp->died);
+        cJSON_AddNumberToObject(o, "revived", lp->revived);
+        ab_json_add_num(o, "negative_fraction", lp->negative_fraction);
+        ab_json_add_num(o, "output_mean", lp->output_mean);
+        ab_json_add_num(o, "output_std", lp->output_std);
+        ab_json_add_num(o, "grad_norm", epoch > 0 ? ab_trainer_grad_norm(t, h) : NAN);
+        int na = 0;
+        const float *alpha = ab_net_prelu_alpha(&t->net, h, &na);
+        double mean = NAN, mn = NAN, mx = NAN;
+        if (alpha && na > 0) {
+            double s = 0.0;
+            mn = mx = alpha[0];
+            for (int k = 0; k < na; k++) {
+                s += alpha[k];
+                if (alpha[k] < mn) mn = alpha[k];
+                if (alpha[k] > mx) mx = alpha[k];
+            }
+            mean = s / na;
+        }
+        ab_json_add_num(o, "alpha_mean", mean);
+        ab_json_add_num(o, "alpha_min", mn);
+        ab_json_add_num(o, "alpha_max", mx);
+        cJSON_AddItemToArray(arr, o);
+    }
+    return arr;
+}
+
+static cJSON *epoch_json(int epoch, const eval_result *ev, double running_loss, double lr,
+                         double seconds, double eval_seconds, cJSON *layers)
+{
+    cJSON *e = cJSON_CreateObject();
+    cJSON_AddNumberToObject(e, "epoch", epoch);
+    ab_json_add_num(e, "train_loss", ev->train_loss);
+    ab_json_add_num(e, "train_accuracy", ev->train_accuracy);
+    ab_json_add_num(e, "train_loss_running", running_loss);
+    ab_json_add_num(e, "val_loss", ev->val_loss);
+    ab_json_add_num(e, "val_accuracy", ev->val_accuracy);
+    ab_json_add_num(e, "learning_rate", lr);
+    ab_json_add_num(e, "seconds", seconds);
+    ab_json_add_num(e, "eval_seconds", eval_seconds);
+    cJSON_AddItemToObject(e, "layers", layers);
+    return e;
+}
+
+cJSON *ab_train_run(const ab_run_config *rc, const cJSON *resolved, const ab_dataset *d,
+                    const char *version, ab_progress_fn progress, void *ctx, ab_error *err)
+{
+    double t_start = now();
+    ab_model_spec model = rc->model;
+    model.n_inputs = d->features;
+    model.in_c = d->c, model.in_h = d->h, model.in_w = d->w;
+    model.n_classes = d->classes;
+    long n_train = d->train.n;
+    if (n_train < 1) {
+        ab_fail(err, AB_ERR_ARG, "no training examples");
+        return NULL;
+    }
+    ab_blas_set_threads(rc->blas_threads > 0 ? rc->blas_threads : 1);
+    ab_trainer t;
+    if (ab_trainer_init(&t, &model, &rc->optim, rc->batch_size, n_train, rc->seed, err) != AB_OK)
+        return NULL;
+    ab_probe probe;
+    if (ab_probe_init(&probe, &t.net, err) != AB_OK) {
+        ab_trainer_free(&t);
+        return NULL;
+    }
+
+    cJSON *doc = cJSON_CreateObject();
+    cJSON_AddNumberToObject(doc, "schema_version", AB_SCHEMA_VERSION);
+    cJSON_AddStringToObject(doc, "actbench_version", version);
+    cJSON_AddStringToObject(doc, "run_id", rc->run_id);
+    cJSON *status = cJSON_AddStringToObject(doc, "status", "ok");
+    cJSON *div_epoch = cJSON_AddNullToObject(doc, "diverged_epoch");
+    cJSON_AddNullToObject(doc, "error");
+    cJSON_AddItemToObject(doc, "config", cJSON_Duplicate(resolved, 1));
+    cJSON_AddItemToObject(doc, "environment", ab_environment_json(rc->blas_threads));
+    cJSON *epochs = cJSON_AddArrayToObject(doc, "epochs");
+
+    double train_seconds = 0.0, best_val = -1.0;
+    long trained_examples = 0;
+    int best_epoch = -1, diverged = 0, last_epoch = 0;
+    eval_result ev = {NAN, NAN, NAN, NAN};
+    for (int epoch = 0; epoch <= rc->epochs; epoch++) {
+        double lr = ab_schedule_lr(&rc->schedule, epoch > 0 ? epoch - 1 : 0, rc->epochs);
+        double running = NAN, seconds = 0.0;
+        if (epoch > 0) {
+            double t0 = now();
+            ab_epoch_result er = ab_trainer_epoch(&t, d->train.x, d->train.y, n_train, (float)lr, rc->shuffle);
+            seconds = now() - t0;
+            train_seconds += seconds;
+            trained_examples += er.examples;
+            running = er.loss;
+            diverged = er.diverged || !params_finite(&t.net);
+        }
+        double t1 = now();
+        ev = evaluate(&t.net, &probe, rc, d, n_train);
+        double eval_seconds = now() - t1;
+        if (!isfinite(ev.train_loss)) diverged = 1;
+        cJSON_AddItemToArray(epochs, epoch_json(epoch, &ev, running, lr, seconds, eval_seconds,
+                                                layers_json(&t, &probe, epoch)));
+        last_epoch = epoch;
+        if (isfinite(ev.val_accuracy) && ev.val_accuracy > best_val) {
+            best_val = ev.val_accuracy;
+            best_epoch = epoch;
+        }
+        if (progress) progress(ctx, epoch, rc->epochs, ev.train_loss);
+        if (diverged) break;
+    }
+
+    cJSON *fin = cJSON_AddObjectToObject(doc, "final");
+    double test_loss = NAN, test_acc = NAN;
+    if (diverged) {
+        cJSON_SetValuestring(status, "diverged");
+        cJSON_ReplaceItemInObject(doc, "diverged_epoch", cJSON_CreateNumber(last_epoch));
+        (void)div_epoch;
+    } else if (d->test.n > 0) {
+        ab_net_evaluate(&t.net, d->test.x, d->test.y, (int)d->test.n, &test_loss, &test_acc);
+    }
+    ab_json_add_num(fin, "test_loss", test_loss);
+    ab_json_add_num(fin, "test_accuracy", test_acc);
+    ab_json_add_num(fin, "train_loss", diverged ? NAN : ev.train_loss);
+    ab_json_add_num(fin, "train_accuracy", diverged ? NAN : ev.train_accuracy);
+    ab_json_add_num(fin, "train_test_gap", diverged ? NAN : ev.train_accuracy - test_acc);
+    ab_json_add_num(fin, "val_loss", diverged ? NAN : ev.val_loss);
+    ab_json_add_num(fin, "val_accuracy", diverged ? NAN : ev.val_accuracy);
+    if (best_epoch >= 0) cJSON_AddNumberToObject(fin, "best_epoch", best_epoch);
+    else cJSON_AddNullToObject(fin, "best_epoch");
+    if (best_epoch >= 0) ab_json_add_num(fin, "best_val_accuracy", best_val);
+    else cJSON_AddNullToObject(fin, "best_val_accuracy");
+    cJSON_AddNumberToObject(fin, "epochs_completed", diverged ? last_epoch - 1 : last_epoch);
+    cJSON *dead = cJSON_AddArrayToObject(fin, "dead_fraction");
+    for (int h = 0; h < t.net.spec.n_hidden; h++)
+        cJSON_AddItemToArray(dead, cJSON_CreateNumber(probe.layers[h].dead_fraction));
+    ab_json_add_num(fin, "seconds", now() - t_start);
+    ab_json_add_num(fin, "train_seconds", train_seconds);
+    ab_json_add_num(fin, "examples_per_second",
+                    train_seconds > 0 ? trained_examples / train_seconds : NAN);
+
+    ab_probe_free(&probe);
+    ab_trainer_free(&t);
+    return doc;
+}

@@ -1,0 +1,27 @@
+/* train_run.h: trains one resolved run on a loaded data set and builds its
+ * run document (docs/results.md): the resolved configuration, the status,
+ * per-epoch learning curves with dead-unit and activation measurements of
+ * every hidden layer (epoch 0 at initialisation), and the final metrics.
+ * Runs in a worker process; prints nothing. */
+#ifndef AB_TRAIN_RUN_H
+#define AB_TRAIN_RUN_H
+
+#include <cjson/cJSON.h>
+#include "../config/run_config.h"
+#include "../data/dataset.h"
+
+#define AB_SCHEMA_VERSION 1
+
+/* Called after each epoch (0 = initialisation) with the run's progress. */
+typedef void (*ab_progress_fn)(void *ctx, int epoch, int epochs, double train_loss);
+
+/* Trains rc on d. Returns the run document (caller frees with cJSON_Delete),
+ * or NULL with err filled when the run could not start (bad sizes, memory).
+ * A NaN or infinite loss is a finished run with status "diverged". */
+cJSON *ab_train_run(const ab_run_config *rc, const cJSON *resolved, const ab_dataset *d,
+                    const char *version, ab_progress_fn progress, void *ctx, ab_error *err);
+
+/* The "environment" object: cores, blas, blas_threads. */
+cJSON *ab_environment_json(int blas_threads);
+
+#endif

@@ -1,0 +1,249 @@
+/* test_activations.c: finite-difference gradient checks of every activation
+ * (ab_act_forward / ab_act_backward), PReLU's alpha gradient (one alpha per
+ * layer and one per unit), and RReLU's random slopes in training and
+ * evaluation mode. Inputs are drawn with |z| in [0.1, 2], away from the kink
+ * at 0; the loss is L = sum_i w_i y_i with random w, so dy = w. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../src/core/activations.h"
+#include "support/check.h"
+#include "support/gradcheck.h"
+
+enum { B = 6, N = 7 };
+#define EPS 1e-3f   /* finite-difference step */
+#define TOL 1e-2    /* largest relative error |a-b| / max(1e-3, |a|+|b|) */
+
+typedef struct {
+    ab_act_spec spec;
+    float *z, *w, *y, *slopes, *alpha;
+    int training;
+    ab_rng rng0;    /* rrelu: the generator state every forward starts from */
+} act_case;
+
+/* L = sum w * f(z): every forward starts from the same rrelu state, so the
+ * slopes are held fixed while z or alpha is perturbed. */
+static double act_loss(void *ctx)
+{
+    act_case *c = ctx;
+    ab_rng r = c->rng0;
+    ab_act_forward(c->y, c->slopes, c->z, &c->spec, c->alpha, c->training, &r, B, N);
+    return gc_dot(c->w, c->y, (long)B * N);
+}
+
+/* Analytic dz (and dalpha) from ab_act_backward vs central differences;
+ * prelu has one alpha per layer or one per unit. */
+static void check_act(const char *name, ab_act_spec spec, int training)
+{
+    int n_alpha = spec.kind != AB_ACT_PRELU ? 0 : spec.prelu_per_unit ? N : 1;
+    ab_rng r;
+    ab_rng_seed(&r, 11, name);
+    long n = (long)B * N;
+    act_case c = {.spec = spec, .training = training};
+    c.z = gc_floats(n);
+    c.w = gc_floats(n);
+    c.y = gc_floats(n);
+    c.slopes = gc_floats(n);
+    c.alpha = n_alpha ? gc_floats(n_alpha) : NULL;
+    float *dz = gc_floats(n), *num = gc_floats(n);
+    float *dalpha = gc_floats(n_alpha), *num_alpha = gc_floats(n_alpha);
+    gc_fill_signed(c.z, n, &r, 0.1f, 2.0f);
+    gc_fill_uniform(c.w, n, &r, -1.0f, 1.0f);
+    for (int i = 0; i < n_alpha; i++) c.alpha[i] = ab_rng_uniformf(&r, 0.05f, 0.4f);
+    ab_rng_seed(&c.rng0, 12, "rrelu");
+
+    act_loss(&c); /* y and slopes of the unperturbed forward */
+    float *slopes0 = gc_floats(n);
+    memcpy(slopes0, c.slopes, (size_t)n * sizeof *slopes0);
+    ab_act_backward(dz, dalpha, c.w, c.z, c.y, c.slopes, &c.spec, c.alpha, training, B, N);
+    gc_numeric_grad(num, c.z, n, EPS, act_loss, &c);
+    char label[96];
+    snprintf(label, sizeof label, "%s dL/dz vs finite differences", name);
+    check_error(label, check_max_rel_err(dz, num, n), TOL);
+    if (n_alpha) {
+        gc_numeric_grad(num_alpha, c.alpha, n_alpha, EPS, act_loss, &c);
+        snprintf(label, sizeof label, "%s dL/dalpha (%d alphas) vs finite differences", name,
+                 n_alpha);
+        check_error(label, check_max_rel_err(dalpha, num_alpha, n_alpha), TOL);
+    }
+    if (spec.kind == AB_ACT_RRELU && training) {
+        /* replaying the generator state reproduces the slopes exactly */
+        act_loss(&c);
+        CHECK(memcmp(slopes0, c.slopes, (size_t)n * sizeof *slopes0) == 0,
+              "%s: same rng state, same slopes", name);
+    }
+    free(c.z); free(c.w); free(c.y); free(c.slopes); free(c.alpha);
+    free(dz); free(num); free(dalpha); free(num_alpha); free(slopes0);
+}
+
+/* backward adds into dz and dalpha: a second call doubles them. */
+static void check_accumulates(ab_act_spec spec, int n_alpha)
+{
+    ab_rng r;
+    ab_rng_seed(&r, 13, "accumulate");
+    long n = (long)B * N;
+    float *z = gc_floats(n), *y = gc_floats(n), *dy = gc_floats(n), *s = gc_floats(n);
+    float *alpha = gc_floats(n_alpha), *dz = gc_floats(n), *dz2 = gc_floats(n);
+    float *da = gc_floats(n_alpha), *da2 = gc_floats(n_alpha);
+    gc_fill_signed(z, n, &r, 0.1f, 2.0f);
+    gc_fill_uniform(dy, n, &r, -1.0f, 1.0f);
+    for (int i = 0; i < n_alpha; i++) alpha[i] = 0.25f;
+    ab_act_forward(y, s, z, &spec, n_alpha ? alpha : NULL, 0, NULL, B, N);
+    ab_act_backward(dz, da, dy, z, y, s, &spec, n_alpha ? alpha : NULL, 0, B, N);
+    ab_act_backward(dz2, da2, dy, z, y, s, &spec, n_alpha ? alpha : NULL, 0, B, N);
+    ab_act_backward(dz2, da2, dy, z, y, s, &spec, n_alpha ? alpha : NULL, 0, B, N);
+    for (long i = 0; i < n; i++) dz[i] *= 2.0f;
+    for (int i = 0; i < n_alpha; i++) da[i] *= 2.0f;
+    check_error("prelu backward adds into dz (twice = 2x once)", check_max_rel_err(dz, dz2, n),
+                1e-6);
+    check_error("prelu backward adds into dalpha (twice = 2x once)",
+                check_max_rel_err(da, da2, n_alpha), 1e-6);
+    free(z); free(y); free(dy); free(s); free(alpha); free(dz); free(dz2); free(da); free(da2);
+}
+
+/* Forward values at a few points vs the formulas of REFERENCE.md. */
+static void check_values(void)
+{
+    const float zs[] = {-2.0f, -0.5f, 0.0f, 0.5f, 2.0f};
+    const int nz = 5;
+    float y[5], slopes[5];
+    double worst = 0.0;
+    for (int k = 0; k < AB_ACT_COUNT; k++) {
+        ab_act_spec a = ab_act_default((ab_act_kind)k);
+        float alpha = 0.25f;
+        ab_act_forward(y, slopes, zs, &a, k == AB_ACT_PRELU ? &alpha : NULL, 0, NULL, 1, nz);
+        for (int i = 0; i < nz; i++) {
+            double z = zs[i], want = 0.0;
+            switch ((ab_act_kind)k) {
+            case AB_ACT_RELU: want = z > 0 ? z : 0; break;
+            case AB_ACT_LEAKY_RELU: want = z > 0 ? z : 0.01 * z; break;
+            case AB_ACT_RRELU: want = z >= 0 ? z : (1.0 / 8 + 1.0 / 3) / 2 * z; break;
+            case AB_ACT_PRELU: want = z > 0 ? z : 0.25 * z; break;
+            case AB_ACT_ELU: want = z > 0 ? z : expm1(z); break;
+            case AB_ACT_SELU:
+                want = 1.0507009873554805 * (z > 0 ? z : 1.6732632423543772 * expm1(z));
+                break;
+            case AB_ACT_SIGMOID: want = 1 / (1 + exp(-z)); break;
+            case AB_ACT_TANH: want = tanh(z); break;
+            default: want = z; break;
+            }
+            double d = fabs(y[i] - want);
+            if (d > worst) worst = d;
+            CHECK(d <= 1e-6, "%s(%g) = %.9g, want %.9g", ab_act_name((ab_act_kind)k), z, y[i],
+                  want);
+        }
+    }
+    check_error("forward values of every activation (defaults) vs formulas", worst, 1e-6);
+
+    /* relu'(0) = 0 (PyTorch); the leaky kinds use alpha at 0 */
+    ab_act_spec relu = ab_act_default(AB_ACT_RELU);
+    float z0 = 0.0f, y0 = 0.0f, dy = 1.0f, dz = 0.0f, s0 = 0.0f;
+    ab_act_forward(&y0, &s0, &z0, &relu, NULL, 0, NULL, 1, 1);
+    ab_act_backward(&dz, NULL, &dy, &z0, &y0, &s0, &relu, NULL, 0, 1, 1);
+    CHECK(dz == 0.0f, "relu'(0) = %g, want 0", dz);
+}
+
+/* Defaults of REFERENCE.md and the name table. */
+static void check_defaults(void)
+{
+    ab_act_spec a = ab_act_default(AB_ACT_LEAKY_RELU);
+    CHECK(a.alpha == 0.01f, "leaky_relu alpha %g", a.alpha);
+    a = ab_act_default(AB_ACT_PRELU);
+    CHECK(a.alpha == 0.25f && a.prelu_per_unit == 0 && a.prelu_decay == 0,
+          "prelu defaults alpha %g per_unit %d decay %d", a.alpha, a.prelu_per_unit,
+          a.prelu_decay);
+    a = ab_act_default(AB_ACT_ELU);
+    CHECK(a.alpha == 1.0f, "elu alpha %g", a.alpha);
+    a = ab_act_default(AB_ACT_RRELU);
+    CHECK(a.rrelu_lower == 1.0f / 8 && a.rrelu_upper == 1.0f / 3, "rrelu %g..%g", a.rrelu_lower,
+          a.rrelu_upper);
+    for (int k = 0; k < AB_ACT_COUNT; k++) {
+        ab_act_kind back;
+        const char *name = ab_act_name((ab_act_kind)k);
+        CHECK(name && ab_act_from_name(name, &back) == 0 && back == (ab_act_kind)k,
+              "name round trip of kind %d", k);
+        CHECK(name && strstr(ab_act_names(), name) != NULL, "%s listed in ab_act_names()",
+              name ? name : "?");
+    }
+    ab_act_kind k;
+    CHECK(ab_act_from_name("reluu", &k) != 0, "unknown name rejected");
+    ab_error err = {{0}};
+    ab_act_spec bad = ab_act_default(AB_ACT_RRELU);
+    bad.rrelu_lower = 0.5f;
+    bad.rrelu_upper = 0.1f;
+    CHECK(ab_act_check(&bad, &err) != AB_OK, "rrelu lower > upper rejected");
+}
+
+/* RReLU: training slopes lie in [lower, upper], differ between elements and
+ * between passes, and are used by backward; evaluation uses (lower+upper)/2. */
+static void check_rrelu(void)
+{
+    enum { RB = 50, RN = 40 };
+    long n = (long)RB * RN;
+    ab_act_spec a = ab_act_default(AB_ACT_RRELU);
+    ab_rng r;
+    ab_rng_seed(&r, 21, "rrelu-test");
+    float *z = gc_floats(n), *y = gc_floats(n), *s1 = gc_floats(n), *s2 = gc_floats(n);
+    gc_fill_signed(z, n, &r, 0.1f, 2.0f);
+    ab_act_forward(y, s1, z, &a, NULL, 1, &r, RB, RN);
+    int in_range = 1, y_ok = 1;
+    long distinct = 0, negatives = 0;
+    for (long i = 0; i < n; i++) {
+        if (z[i] >= 0) {
+            if (y[i] != z[i]) y_ok = 0;
+            continue;
+        }
+        negatives++;
+        if (!(s1[i] >= a.rrelu_lower && s1[i] <= a.rrelu_upper)) in_range = 0;
+        if (fabsf(y[i] - s1[i] * z[i]) > 1e-6f * fabsf(z[i])) y_ok = 0;
+        if (i > 0 && z[i - 1] < 0 && s1[i] != s1[i - 1]) distinct++;
+    }
+    CHECK(negatives > n / 4, "enough negative inputs (%ld)", negatives);
+    CHECK(in_range, "rrelu training slopes within [%g, %g]", a.rrelu_lower, a.rrelu_upper);
+    CHECK(y_ok, "rrelu training y = z (z >= 0), s*z (z < 0)");
+    CHECK(distinct > negatives / 4, "rrelu slopes differ between elements (%ld)", distinct);
+    ab_act_forward(y, s2, z, &a, NULL, 1, &r, RB, RN);
+    long same = 0;
+    for (long i = 0; i < n; i++)
+        if (z[i] < 0 && s1[i] == s2[i]) same++;
+    CHECK(same < negatives / 100 + 1, "rrelu slopes differ between passes (%ld equal)", same);
+
+    /* the slopes spread over the interval: mean near (lower+upper)/2 */
+    double sum = 0.0;
+    for (long i = 0; i < n; i++)
+        if (z[i] < 0) sum += s1[i];
+    double mid = (a.rrelu_lower + a.rrelu_upper) / 2.0;
+    double se = (a.rrelu_upper - a.rrelu_lower) / sqrt(12.0 * (double)negatives);
+    check_close("rrelu mean training slope (tolerance 5 standard errors)", sum / negatives, mid,
+                5 * se);
+
+    /* evaluation: slope (lower + upper) / 2, y within 1 ulp of mid * z */
+    ab_act_forward(y, s2, z, &a, NULL, 0, NULL, RB, RN);
+    float midf = (a.rrelu_lower + a.rrelu_upper) / 2.0f;
+    double worst = 0.0;
+    for (long i = 0; i < n; i++) {
+        double want = z[i] >= 0 ? z[i] : midf * z[i];
+        double d = fabs(y[i] - want) / fabs(want);
+        if (d > worst) worst = d;
+    }
+    check_error("rrelu evaluation y = (lower+upper)/2 * z, relative", worst, 1.2e-7);
+    free(z); free(y); free(s1); free(s2);
+}
+
+int main(void)
+{
+    check_defaults();
+    check_values();
+    gc_each_act_variant(check_act);
+    ab_act_spec per_unit = ab_act_default(AB_ACT_PRELU);
+    per_unit.prelu_per_unit = 1;
+    check_accumulates(per_unit, N);
+    ab_act_spec leaky = ab_act_default(AB_ACT_LEAKY_RELU);
+    leaky.alpha = 0.2f;
+    check_act("leaky_relu alpha 0.2", leaky, 1);
+    ab_act_spec elu = ab_act_default(AB_ACT_ELU);
+    elu.alpha = 0.5f;
+    check_act("elu alpha 0.5", elu, 1);
+    check_rrelu();
+    return check_done("test_activations");
+}
