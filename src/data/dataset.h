@@ -12,6 +12,27 @@
 
 #define AB_FASHION_MNIST_DIR "/usr/share/datasets/fashion-mnist"
 
+/* Synthetic sets (spec->classes 0 and spec->noise < 0 select these):
+ *  spirals: K arms, AB_SPIRALS_TURNS turns each, radius 0..1, arms 2*pi/K
+ *           apart, N(0, noise^2) added to each coordinate;
+ *  blobs:   K centres uniform in [-1, 1)^features, N(0, noise^2) around them;
+ *  xor:     uniform in [-1, 1)^2, class 1 where the coordinates' signs
+ *           differ, then N(0, noise^2) added (labels from the clean point).
+ * Labels cycle 0, 1, ..., K-1, so any prefix is balanced. */
+#define AB_SPIRALS_CLASSES 2
+#define AB_SPIRALS_TURNS 1.0
+#define AB_SPIRALS_NOISE 0.05
+#define AB_BLOBS_CLASSES 3
+#define AB_BLOBS_NOISE 0.2
+#define AB_XOR_NOISE 0.05
+
+/* Preprocessing, per feature, statistics from the training split only (after
+ * validation is carved out and train_limit applied):
+ *  scale:       images x / 255 into [0, 1]; flat data (csv, synthetic)
+ *               min-max (x - min) / (max - min), a constant feature x - min;
+ *  standardize: (x - mean) / std, population std, a constant feature x - mean
+ *               (images are divided by 255 first);
+ *  none:        values as read (image bytes 0..255). */
 typedef enum { AB_PRE_DEFAULT, AB_PRE_SCALE, AB_PRE_STANDARDIZE, AB_PRE_NONE } ab_preprocess;
 
 typedef struct {
@@ -23,12 +44,13 @@ typedef struct {
     double test_split;      /* csv without test file: fraction of rows held out at the end (default 0.2) */
     long train_limit;       /* first N training examples; 0 = all */
     long validation;        /* examples carved from the end of the training data; 0 = none */
-    ab_preprocess preprocess; /* DEFAULT: scale for images and none otherwise */
+    ab_preprocess preprocess; /* DEFAULT: scale for images and none otherwise; statistics
+                               * (csv min-max, standardize) come from the training split only */
     /* synthetic sets */
     long n_train, n_test;   /* examples (defaults 1000 / 500) */
-    int classes;            /* spirals, blobs (default 2 / 3); xor is 2 */
-    int features;           /* blobs dimensions (default 2) */
-    double noise;           /* noise standard deviation */
+    int classes;            /* spirals, blobs (default 2 / 3); xor is 2; 0 = the set's default */
+    int features;           /* blobs dimensions (default 2); spirals and xor are 2-D */
+    double noise;           /* noise standard deviation; negative (-1) = the set's default */
     uint64_t seed;          /* generation seed of synthetic sets (not the run seed) */
 } ab_data_spec;
 
@@ -48,7 +70,9 @@ typedef struct {
     size_t mem_size;
 } ab_dataset;
 
-/* Fill spec with defaults (dataset fashion-mnist, header detect, ...). */
+/* Fill spec with defaults: fashion-mnist, header -1 (detect), test_split 0.2,
+ * label_column "0", n_train 1000, n_test 500, classes 0, features 2,
+ * noise -1, seed 1, preprocess DEFAULT. */
 void ab_data_spec_default(ab_data_spec *spec);
 /* Load, split and preprocess. On failure returns non-OK with err naming
  * the file and the fault; out is left empty (nothing to free). */
@@ -57,7 +81,12 @@ void ab_data_free(ab_dataset *d);
 /* "fashion-mnist, mnist, idx, cifar10, csv, spirals, blobs, xor" */
 const char *ab_data_names(void);
 int ab_data_is_known(const char *name);
+/* "scale", "standardize", "none", and "default" for AB_PRE_DEFAULT. */
 const char *ab_preprocess_name(ab_preprocess p);
+/* Accepts the four names above; returns 0 (p untouched) for anything else. */
 int ab_preprocess_from_name(const char *s, ab_preprocess *p);
+/* What DEFAULT means for a data set: scale for fashion-mnist, mnist, idx and
+ * cifar10, none for csv and the synthetic sets; other values unchanged. */
+ab_preprocess ab_preprocess_resolve(const char *dataset, ab_preprocess p);
 
 #endif
