@@ -62,7 +62,7 @@ $(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(TEST_SUPPORT_OBJ) $(LIB) $(LIBS)
 
-$(BUILD)/bench_engine: tests/bench/bench_engine.c $(LIB)
+$(BUILD)/bench_%: tests/bench/bench_%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(LIB) $(LIBS)
 
@@ -79,7 +79,8 @@ test: all
 	@sh tests/run_all.sh $(BUILD) build/asan
 
 bench: all
-	@$(MAKE) --no-print-directory $(BUILD)/bench_engine
+	@$(MAKE) --no-print-directory $(BUILD)/bench_data $(BUILD)/bench_engine
+	$(BUILD)/bench_data
 	OPENBLAS_NUM_THREADS=1 $(BUILD)/bench_engine
 
 clean:

@@ -179,19 +179,6 @@ static int check_output_dir(const char *dir, const char *name, const run_args *a
     return -1;
 }
 
-static void print_run_line(const ab_experiment *e, int i)
-{
-    const cJSON *run = ab_experiment_run_json(e, i);
-    printf("%d %s", i + 1, ab_experiment_run(e, i)->run_id);
-    for (int k = 0; k < ab_experiment_n_swept(e); k++) {
-        char value[256];
-        const char *path = ab_experiment_swept(e, k);
-        ab_config_value_text(value, sizeof value, ab_config_get(run, path));
-        printf(" %s=%s", path, value);
-    }
-    putchar('\n');
-}
-
 /* Loads each distinct data set of the selected jobs once. */
 static int load_data(ab_job *jobs, int n, const ab_experiment *e, ab_dataset *sets, char **keys, int *n_sets)
 {
@@ -273,7 +260,11 @@ static int run_experiment(const ab_experiment *e, const run_args *a)
     if (a->dry_run) {
         fprintf(stderr, "actbench run: experiment %s: %d of %d runs would run (%d already finished in %s)\n",
                 name, n, total, skipped, dir);
-        for (int j = 0; j < n; j++) print_run_line(e, jobs[j].index - 1);
+        for (int j = 0; j < n; j++) {
+            char line[4096];
+            ab_experiment_run_line(line, sizeof line, e, jobs[j].index - 1);
+            puts(line);
+        }
         code = AB_EXIT_OK;
         goto done;
     }

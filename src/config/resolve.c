@@ -1,0 +1,101 @@
+/* resolve.c: one run's resolved configuration from a point of the sweep:
+ * the keys that apply (schema `when` rules) with their values or defaults,
+ * the required keys, and the rules between keys (rrelu bounds, validation
+ * sizes, probe set). Knows nothing of how points are enumerated. No I/O. */
+#include <stdio.h>
+#include <string.h>
+#include "experiment.h"
+#include "schema.h"
+#include "settings.h"
+
+static ab_status put_path(cJSON *run, const char *path, cJSON *v)
+{
+    const char *dot = strchr(path, '.');
+    cJSON *dst = run;
+    if (dot) {
+        char group[32];
+        snprintf(group, sizeof group, "%.*s", (int)(dot - path), path);
+        dst = cJSON_GetObjectItemCaseSensitive(run, group);
+        if (!dst) dst = cJSON_AddObjectToObject(run, group);
+    }
+    if (!dst || !cJSON_AddItemToObject(dst, dot ? dot + 1 : path, v)) {
+        cJSON_Delete(v);
+        return AB_ERR_NOMEM;
+    }
+    return AB_OK;
+}
+
+static double num(const cJSON *run, const char *path)
+{
+    const cJSON *v = ab_config_get(run, path);
+    return cJSON_IsNumber(v) ? v->valuedouble : 0.0;
+}
+
+/* Where the value of the first of two paths that was written came from. */
+static const ab_ynode *where(const ab_choice *c, const char *a, const char *b)
+{
+    const ab_ynode *n = c->at[ab_schema_index(a)];
+    if (!n && b) n = c->at[ab_schema_index(b)];
+    return n ? n : c->root;
+}
+
+static ab_status check_rules(const cJSON *run, const ab_choice *c, ab_error *err)
+{
+    const cJSON *lower = ab_config_get(run, "model.rrelu_lower");
+    double validation = num(run, "data.validation"), limit = num(run, "data.train_limit");
+    if (lower && lower->valuedouble > num(run, "model.rrelu_upper"))
+        return ab_ynode_fail(err, where(c, "model.rrelu_lower", "model.rrelu_upper"), "model.rrelu_lower",
+                             "must be <= model.rrelu_upper (%g > %g)", lower->valuedouble,
+                             num(run, "model.rrelu_upper"));
+    if (limit > 0 && validation >= limit)
+        return ab_ynode_fail(err, where(c, "data.validation", "data.train_limit"), "data.validation",
+                             "must be less than data.train_limit (%.0f >= %.0f)", validation, limit);
+    if (ab_config_get(run, "data.n_train") && validation >= num(run, "data.n_train"))
+        return ab_ynode_fail(err, where(c, "data.validation", "data.n_train"), "data.validation",
+                             "must be less than data.n_train (%.0f >= %.0f)", validation, num(run, "data.n_train"));
+    if (ab_schema_rule("probe.set=validation", run) && validation <= 0)
+        return ab_ynode_fail(err, where(c, "probe.set", NULL), "probe.set",
+                             "validation requires data.validation > 0");
+    const cJSON *min_lr = ab_config_get(run, "train.min_lr");
+    if (min_lr && min_lr->valuedouble > num(run, "train.learning_rate"))
+        return ab_ynode_fail(err, where(c, "train.min_lr", "train.learning_rate"), "train.min_lr",
+                             "must be <= train.learning_rate (%g > %g)", min_lr->valuedouble,
+                             num(run, "train.learning_rate"));
+    return AB_OK;
+}
+
+/* The rule "PATH=a|b" as "PATH is VALUE" for the required-key message. */
+static ab_status missing(const ab_key *k, const cJSON *run, const ab_choice *c, ab_error *err)
+{
+    char path[64];
+    snprintf(path, sizeof path, "%.*s", (int)strcspn(k->need, "="), k->need);
+    const cJSON *v = ab_config_get(run, path);
+    return ab_ynode_fail(err, where(c, path, NULL), k->path, "required when %s is %s", path,
+                         cJSON_IsString(v) ? v->valuestring : "?");
+}
+
+ab_status ab_resolve(cJSON **out, const ab_choice *c, const cJSON *seed, ab_error *err)
+{
+    cJSON *run = cJSON_CreateObject();
+    ab_status st = run ? AB_OK : AB_ERR_NOMEM;
+    for (int i = 0; st == AB_OK && i < ab_schema_count(); i++) {
+        const ab_key *k = ab_schema_key(i);
+        if (k->part || k->type == AB_K_GROUP || k->type == AB_K_VARIANTS || !ab_schema_rule(k->when, run))
+            continue;
+        cJSON *v;
+        if (k->type == AB_K_SEEDS) v = cJSON_Duplicate(seed, 1);
+        else if (c->val[i]) v = cJSON_Duplicate(c->val[i], 1);
+        else if (k->type == AB_K_NAME) v = cJSON_CreateString(c->default_name);
+        else v = ab_schema_default(k, run);
+        if (v) st = put_path(run, k->type == AB_K_SEEDS ? "seed" : k->path, v);
+        else if (k->need && ab_schema_rule(k->need, run)) st = missing(k, run, c, err);
+    }
+    if (st == AB_OK) st = check_rules(run, c, err);
+    if (st == AB_ERR_NOMEM) ab_fail(err, st, "out of memory");
+    if (st != AB_OK) {
+        cJSON_Delete(run);
+        run = NULL;
+    }
+    *out = run;
+    return st;
+}

@@ -1,0 +1,67 @@
+/* settings.h: an experiment as written, before expansion: the checked
+ * values of every key set in the base and in each variant, in the order
+ * they were written, each value with the node it came from. Internal to
+ * src/config. */
+#ifndef AB_SETTINGS_H
+#define AB_SETTINGS_H
+
+#include <cjson/cJSON.h>
+#include "run_config.h"
+#include "yaml_tree.h"
+
+typedef struct {
+    int key;                 /* schema row */
+    int n;                   /* 1, or the length of a sweep */
+    cJSON **vals;            /* n checked values */
+    const ab_ynode **at;     /* where each was written */
+} ab_axis;
+
+typedef struct {
+    int n, cap;
+    ab_axis *axes;           /* in the order the keys were written */
+} ab_settings;
+
+typedef struct {
+    const ab_ynode *root;    /* the file's top mapping */
+    ab_settings base;
+    int n_variants;          /* 0: no variants list (or an empty one) */
+    ab_settings *variants;
+} ab_spec;
+
+/* Check every key and value of root (schema.h) into spec. */
+ab_status ab_spec_collect(ab_spec *spec, const ab_ynode *root, ab_error *err);
+void ab_spec_free(ab_spec *spec);
+/* The axis of schema row key in s, or NULL. */
+const ab_axis *ab_settings_find(const ab_settings *s, int key);
+
+/* Apply "--set PATH=VALUE" strings to the tree of root (VALUE read as YAML). */
+ab_status ab_overrides_apply(ab_ypool *pool, ab_ynode *root, char *const *sets, int n_sets, ab_error *err);
+
+/* One point of the sweep: per schema row the value chosen (NULL: the
+ * default) and where it was written. */
+typedef struct {
+    const cJSON **val;
+    const ab_ynode **at;
+    const ab_ynode *root;     /* located errors with no node of their own */
+    const char *default_name; /* name when none is set */
+} ab_choice;
+
+/* The resolved configuration of one run: applicable keys only, defaults
+ * filled, "seed" set; then the rules between keys. */
+ab_status ab_resolve(cJSON **out, const ab_choice *c, const cJSON *seed, ab_error *err);
+
+/* The runs of spec, deduplicated, in expansion order (docs/config.md):
+ * variants outermost, then the swept keys in the order written (the first
+ * written varies slowest), seeds innermost. */
+typedef struct {
+    int n;
+    cJSON **runs;             /* resolved configurations, owned */
+} ab_runs;
+
+ab_status ab_sweep_expand(ab_runs *out, const ab_spec *spec, const char *default_name, ab_error *err);
+void ab_runs_free(ab_runs *r);
+
+/* The typed run of a resolved configuration (run_id included). */
+ab_status ab_run_fill(ab_run_config *rc, const cJSON *run, ab_error *err);
+
+#endif

@@ -1,0 +1,211 @@
+/* test_config.c: the config module: sweeps expand to the right count and
+ * order, non-applicable keys do not multiply runs, variants, --set
+ * overrides and sweeps, stable run IDs, resolved defaults, canonical
+ * numbers, the typed run config and located errors. Writes its YAML into
+ * a temporary directory. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "../src/config/experiment.h"
+#include "support/check.h"
+
+static char dir[] = "/tmp/test_config_XXXXXX";
+static char path[256];
+
+/* Write text to dir/name.yaml and load it with the given sets. */
+static ab_experiment *load(const char *name, const char *text, char *const *sets, int n_sets, ab_error *err)
+{
+    snprintf(path, sizeof path, "%s/%s.yaml", dir, name);
+    FILE *f = fopen(path, "w");
+    if (!f) return NULL;
+    fputs(text, f);
+    fclose(f);
+    ab_experiment *e = NULL;
+    memset(err, 0, sizeof *err);
+    ab_experiment_load(&e, path, sets, n_sets, err);
+    return e;
+}
+
+static const char *sval(const ab_experiment *e, int run, const char *key)
+{
+    const cJSON *v = ab_config_get(ab_experiment_run_json(e, run), key);
+    return cJSON_IsString(v) ? v->valuestring : "(none)";
+}
+
+static double nval(const ab_experiment *e, int run, const char *key)
+{
+    const cJSON *v = ab_config_get(ab_experiment_run_json(e, run), key);
+    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+static void test_non_applicable(void)
+{
+    ab_error err;
+    ab_experiment *e = load("leaky", "seeds: [1, 2]\nmodel:\n  activation: [relu, leaky_relu]\n"
+                                     "  alpha: [0.01, 0.2]\n", NULL, 0, &err);
+    CHECK(e != NULL, "load: %s", err.msg);
+    if (!e) return;
+    CHECK(ab_experiment_n_runs(e) == 6, "relu x alpha x seeds: %d runs, want 6", ab_experiment_n_runs(e));
+    /* order: activation, then alpha, seeds innermost */
+    static const char *const ACT[] = {"relu", "relu", "leaky_relu", "leaky_relu", "leaky_relu", "leaky_relu"};
+    static const double ALPHA[] = {NAN, NAN, 0.01, 0.01, 0.2, 0.2};
+    for (int i = 0; i < 6 && i < ab_experiment_n_runs(e); i++) {
+        CHECK(!strcmp(sval(e, i, "model.activation"), ACT[i]), "run %d activation %s", i,
+              sval(e, i, "model.activation"));
+        CHECK(isnan(ALPHA[i]) ? !ab_config_get(ab_experiment_run_json(e, i), "model.alpha")
+                              : nval(e, i, "model.alpha") == ALPHA[i], "run %d alpha %g", i,
+              nval(e, i, "model.alpha"));
+        CHECK(nval(e, i, "seed") == 1 + i % 2, "run %d seed %g", i, nval(e, i, "seed"));
+        CHECK(ab_experiment_run(e, i)->seed == (uint64_t)(1 + i % 2), "typed seed of run %d", i);
+    }
+    CHECK(ab_experiment_n_swept(e) == 3, "swept paths: %d", ab_experiment_n_swept(e));
+    CHECK(ab_experiment_n_swept(e) == 3 && !strcmp(ab_experiment_swept(e, 0), "model.activation") &&
+          !strcmp(ab_experiment_swept(e, 1), "model.alpha") && !strcmp(ab_experiment_swept(e, 2), "seed"),
+          "swept order");
+    char line[512];
+    ab_experiment_run_line(line, sizeof line, e, 2);
+    CHECK(strstr(line, "3 ") == line && strstr(line, " model.activation=leaky_relu model.alpha=0.01 seed=1"),
+          "run line: %s", line);
+    CHECK(!strcmp(ab_experiment_name(e), "leaky"), "default name is the file's base name: %s",
+          ab_experiment_name(e));
+    const ab_run_config *rc = ab_experiment_run(e, 4);
+    CHECK(rc && rc->model.act.kind == AB_ACT_LEAKY_RELU && fabsf(rc->model.act.alpha - 0.2f) < 1e-7f,
+          "typed leaky_relu alpha 0.2");
+    ab_experiment_free(e);
+}
+
+static void test_grid_order_and_sets(void)
+{
+    ab_error err;
+    char *sets[] = {"train.learning_rate=[0.1, 0.01]", "model.hidden=[[10], [20, 20]]", "seeds=[7]"};
+    ab_experiment *e = load("grid", "model:\n  hidden: [5]\n  activation: elu\n", sets, 3, &err);
+    CHECK(e != NULL, "load: %s", err.msg);
+    if (!e) return;
+    CHECK(ab_experiment_n_runs(e) == 4, "2 x 2 grid: %d runs", ab_experiment_n_runs(e));
+    /* hidden was written first (in the file), learning_rate appended by --set: hidden slowest */
+    CHECK(ab_experiment_run(e, 1)->model.n_hidden == 1 && ab_experiment_run(e, 2)->model.n_hidden == 2,
+          "hidden varies slowest");
+    CHECK(nval(e, 0, "train.learning_rate") == 0.1 && nval(e, 1, "train.learning_rate") == 0.01,
+          "learning rate varies fastest");
+    CHECK(nval(e, 0, "seed") == 7 && nval(e, 0, "model.alpha") == 1.0, "seed 7, elu alpha default 1");
+    ab_experiment_free(e);
+}
+
+static void test_variants(void)
+{
+    ab_error err;
+    ab_experiment *e = load("variants",
+                            "model:\n  activation: [relu, tanh]\n  alpha: 0.3\n"
+                            "variants:\n  - {}\n  - {model: {activation: leaky_relu, alpha: [0.1, 0.2]}}\n"
+                            "  - {model: {activation: relu}}\n",
+                            NULL, 0, &err);
+    CHECK(e != NULL, "load: %s", err.msg);
+    if (!e) return;
+    /* variant 0: relu, tanh; variant 1: leaky 0.1, 0.2 (the variant's activation replaces the
+       base sweep); variant 2: relu again, dropped as a duplicate */
+    CHECK(ab_experiment_n_runs(e) == 4, "variants: %d runs, want 4", ab_experiment_n_runs(e));
+    CHECK(!strcmp(sval(e, 1, "model.activation"), "tanh") && nval(e, 3, "model.alpha") == 0.2,
+          "variant order");
+    ab_experiment_free(e);
+}
+
+static void test_run_ids(void)
+{
+    ab_error err;
+    ab_experiment *a = load("ida", "train: {learning_rate: 0.1, epochs: 3}\nmodel: {hidden: [300, 100]}\n",
+                            NULL, 0, &err);
+    ab_experiment *b = load("idb", "name: other\ndescription: same runs\nmodel:\n  hidden: [300, 100]\n"
+                            "  alpha: 0.5\ntrain:\n  epochs: 3\n  learning_rate: 1e-1\n  momentum: 0.3\n",
+                            NULL, 0, &err);
+    char *seed2[] = {"seeds=2"};
+    ab_experiment *c = load("idc", "train: {learning_rate: 0.1, epochs: 3}\n", seed2, 1, &err);
+    CHECK(a && b && c, "load: %s", err.msg);
+    if (a && b && c) {
+        const char *ia = ab_experiment_run(a, 0)->run_id, *ib = ab_experiment_run(b, 0)->run_id;
+        CHECK(!strcmp(ia, ib), "same run written differently: %s vs %s", ia, ib);
+        CHECK(strcmp(ia, ab_experiment_run(c, 0)->run_id) != 0, "another seed, another ID");
+        CHECK(strlen(ia) == 16 && strspn(ia, "0123456789abcdef") == 16, "16 hex digits: %s", ia);
+        CHECK(!strcmp(sval(a, 0, "run_id"), ia), "run_id in the JSON");
+    }
+    ab_experiment_free(a);
+    ab_experiment_free(b);
+    ab_experiment_free(c);
+}
+
+static void test_defaults_and_canonical(void)
+{
+    ab_error err;
+    ab_experiment *e = load("defaults", "data: {dataset: spirals}\ntrain: {optimizer: adam, schedule: step}\n",
+                            NULL, 0, &err);
+    CHECK(e != NULL, "load: %s", err.msg);
+    if (!e) return;
+    const cJSON *r = ab_experiment_run_json(e, 0);
+    CHECK(nval(e, 0, "data.n_train") == 1000 && nval(e, 0, "data.classes") == 2, "synthetic defaults");
+    CHECK(!strcmp(sval(e, 0, "data.preprocess"), "none"), "preprocess none for synthetic");
+    CHECK(!ab_config_get(r, "data.path") && !ab_config_get(r, "data.header"), "no file keys for spirals");
+    CHECK(nval(e, 0, "train.beta2") == 0.999 && nval(e, 0, "train.gamma") == 0.1, "adam, step defaults");
+    CHECK(!ab_config_get(r, "train.momentum") && !ab_config_get(r, "model.alpha"), "non-applicable keys absent");
+    CHECK(!strcmp(sval(e, 0, "model.init"), "he_uniform"), "init default");
+    const ab_run_config *rc = ab_experiment_run(e, 0);
+    CHECK(rc->batch_size == 128 && rc->epochs == 10 && rc->shuffle == 1 && rc->model.n_hidden == 2 &&
+          rc->model.hidden[0] == 300 && rc->model.n_inputs == 0 && rc->optim.kind == AB_OPT_ADAM &&
+          rc->schedule.kind == AB_SCHED_STEP && fabs(rc->schedule.lr - 0.01) < 1e-12,
+          "typed defaults");
+    cJSON *num = cJSON_CreateObject();
+    cJSON_AddNumberToObject(num, "b", 0.1);
+    cJSON_AddNumberToObject(num, "a", 128);
+    cJSON_AddNumberToObject(num, "c", 1e-8);
+    char *text = ab_config_canonical(num, NULL);
+    CHECK(text && !strcmp(text, "{\"a\":128,\"b\":0.1,\"c\":1e-08}"), "canonical: %s", text);
+    free(text);
+    cJSON_Delete(num);
+    ab_experiment_free(e);
+}
+
+static void expect_error(const char *name, const char *yaml, char *set, const char *want)
+{
+    ab_error err;
+    char *sets[] = {set};
+    ab_experiment *e = load(name, yaml, sets, set ? 1 : 0, &err);
+    CHECK(!e && strstr(err.msg, want), "%s: got '%s', want '%s'", name, err.msg, want);
+    ab_experiment_free(e);
+}
+
+static void test_errors(void)
+{
+    expect_error("e1", "model:\n  activaton: relu\n", NULL,
+                 "e1.yaml:2:3: model.activaton: unknown key; did you mean 'activation'?");
+    expect_error("e2", "train:\n  learning_rate: fast\n", NULL,
+                 "e2.yaml:2:18: train.learning_rate: expected a number > 0, got 'fast'");
+    expect_error("e3", "model: {alpha: 1}\n", "model.alpha=-1",
+                 "--set model.alpha=-1: model.alpha: expected a number >= 0, got -1");
+    expect_error("e4", "model: {activation: rrelu, rrelu_lower: 0.9}\n", NULL, "model.rrelu_lower: must be <=");
+    expect_error("e5", "a: 1\n", NULL, "e5.yaml:1:1: a: unknown key");
+    expect_error("e6", "model: [1, 2\n", NULL, "YAML syntax error");
+    expect_error("e7", "seeds: 1\nseeds: 2\n", NULL, "e7.yaml:2:1: seeds: duplicate key");
+    expect_error("e8", "", NULL, "e8.yaml:1:1: the file is empty");
+    expect_error("e9", "model: {hidden: [[1], 2]}\n", NULL, "model.hidden: expected a non-empty list");
+    expect_error("e10", "train: {epochs: [1, 0]}\n", NULL, "e10.yaml:1:21: train.epochs: expected an integer >= 1");
+    expect_error("e11", "x: &a 1\n", NULL, "anchors and aliases are not supported");
+    expect_error("e12", "seeds: [1]\n", "model.alpah=1", "did you mean 'alpha'");
+}
+
+int main(void)
+{
+    if (!mkdtemp(dir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    test_non_applicable();
+    test_grid_order_and_sets();
+    test_variants();
+    test_run_ids();
+    test_defaults_and_canonical();
+    test_errors();
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+    return check_done("test_config");
+}
