@@ -30,21 +30,23 @@ TEST_SRC := $(sort $(wildcard tests/test_*.c))
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 TEST_SUPPORT := $(sort $(wildcard tests/support/*.c))
 TEST_SUPPORT_OBJ := $(TEST_SUPPORT:%.c=$(BUILD)/%.o)
+TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
+TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 LIB      := $(BUILD)/libactbench.a
 
-.PHONY: all deps run test unit unit-asan bench clean
+.PHONY: all deps run test unit unit-asan tools bench clean
 .DEFAULT_GOAL := all
 
 all: deps
 	@$(MAKE) --no-print-directory actbench
 
-# Installs what is missing (as root on Debian), then checks again.
+# Installs the Debian packages that are missing (as root); quick when none is.
 deps:
-	@pkg-config --exists $(PKGS) 2>/dev/null && [ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] \
-	  || sh scripts/install-deps.sh
+	@sh scripts/install-deps.sh
 
+# copy then rename: a running ./actbench (a long sweep) does not block the build
 actbench: $(BUILD)/actbench
-	@cp $< $@
+	@cp $< $@.tmp && mv -f $@.tmp $@
 
 $(BUILD)/actbench: $(CLI_OBJ) $(LIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LIBS)
@@ -62,28 +64,37 @@ $(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(TEST_SUPPORT_OBJ) $(LIB) $(LIBS)
 
+# Helper programs of the test scripts (tests/test_*.sh).
+$(BUILD)/tools/%: tests/tools/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(LIB) $(LIBS)
+
 $(BUILD)/bench_%: tests/bench/bench_%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(LIB) $(LIBS)
 
 unit: $(TEST_BIN)
 
+tools: $(TOOL_BIN)
+
 run: all
-	./actbench run configs/quick.yaml
+	./actbench run configs/quick.yaml --resume
 
 # Every unit test binary and test script, then the unit tests again with
 # -fsanitize=address,undefined in build/asan.
 test: all
-	@$(MAKE) --no-print-directory unit actbench
+	@$(MAKE) --no-print-directory unit tools actbench
 	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 OPT=-O1 unit
 	@sh tests/run_all.sh $(BUILD) build/asan
 
 bench: all
-	@$(MAKE) --no-print-directory $(BUILD)/bench_data $(BUILD)/bench_engine
+	@$(MAKE) --no-print-directory $(BUILD)/bench_data $(BUILD)/bench_probe $(BUILD)/bench_engine
 	$(BUILD)/bench_data
+	$(BUILD)/bench_probe
+	sh tests/bench/memory.sh
 	OPENBLAS_NUM_THREADS=1 $(BUILD)/bench_engine
 
 clean:
 	rm -rf build actbench
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d) $(TEST_SUPPORT_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d) $(TEST_SUPPORT_OBJ:.o=.d) $(TOOL_BIN:=.d)

@@ -2,7 +2,9 @@
 # Installs the Debian packages actbench needs, when they are missing.
 # Run as root on Debian (make does it for you when a pkg-config check fails).
 set -eu
-PKGS="libopenblas-dev libyaml-dev libcjson-dev zlib1g-dev pkg-config dataset-fashion-mnist"
+# build: compiler, BLAS, YAML, JSON, gzip; data: Fashion-MNIST;
+# scripts and their tests: python3 with matplotlib (plots)
+PKGS="gcc make libopenblas-dev libyaml-dev libcjson-dev zlib1g-dev pkg-config dataset-fashion-mnist python3-matplotlib"
 missing=""
 for p in $PKGS; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
