@@ -129,11 +129,15 @@ static cJSON *make_row(const cJSON *run, const cJSON *swept)
         const cJSON *v = final_of(run, AB_SUMMARY_METRICS[m]);
         cJSON_AddItemToObject(row, AB_SUMMARY_METRICS[m], cJSON_IsNumber(v) ? cJSON_Duplicate(v, 1) : cJSON_CreateNull());
     }
+    /* one column per hidden layer, null for a run without final metrics
+     * (failed), so that every row and group of a depth has the same keys */
     const cJSON *dead = final_of(run, "dead_fraction");
-    int h = 0;
-    for (const cJSON *v = dead ? dead->child : NULL; v; v = v->next) {
+    int layers = cJSON_GetArraySize(ab_config_get(cfg, "model.hidden"));
+    if (cJSON_IsArray(dead) && cJSON_GetArraySize(dead) > layers) layers = cJSON_GetArraySize(dead);
+    for (int h = 0; h < layers; h++) {
+        const cJSON *v = cJSON_IsArray(dead) ? cJSON_GetArrayItem(dead, h) : NULL;
         char key[64];
-        snprintf(key, sizeof key, "dead_fraction.layer%d", ++h);
+        snprintf(key, sizeof key, "dead_fraction.layer%d", h + 1);
         ab_json_add_num(row, key, cJSON_IsNumber(v) ? v->valuedouble : NAN);
     }
     return row;

@@ -215,7 +215,7 @@ cJSON *ab_train_run(const ab_run_config *rc, const cJSON *resolved, const ab_dat
     else cJSON_AddNullToObject(fin, "best_epoch");
     if (best_epoch >= 0) ab_json_add_num(fin, "best_val_accuracy", best_val);
     else cJSON_AddNullToObject(fin, "best_val_accuracy");
-    cJSON_AddNumberToObject(fin, "epochs_completed", diverged ? last_epoch - 1 : last_epoch);
+    cJSON_AddNumberToObject(fin, "epochs_completed", !diverged ? last_epoch : last_epoch > 0 ? last_epoch - 1 : 0);
     cJSON *dead = cJSON_AddArrayToObject(fin, "dead_fraction");
     for (int h = 0; h < t.net.spec.n_hidden; h++)
         cJSON_AddItemToArray(dead, cJSON_CreateNumber(probe.layers[h].dead_fraction));
