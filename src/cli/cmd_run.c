@@ -44,6 +44,8 @@ typedef struct {
     int n_sets, jobs, resume, force, dry_run, quiet, shard_k, shard_n;
 } run_args;
 
+#define JOBS_ERROR "-j needs a whole number from 1 to 256, got '%s'"
+
 static int usage_error(const char *msg, const char *arg)
 {
     fprintf(stderr, "actbench run: ");
@@ -52,12 +54,12 @@ static int usage_error(const char *msg, const char *arg)
     return AB_EXIT_USAGE;
 }
 
-static int parse_int(const char *s, int lo, int *out)
+static int parse_jobs(const char *s, int *out)
 {
     char *end;
     errno = 0;
     long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < lo || v > 1000000) return -1;
+    if (errno || end == s || *end || v < 1 || v > AB_POOL_MAX_WORKERS) return -1;
     *out = (int)v;
     return 0;
 }
@@ -78,10 +80,10 @@ static int parse_args(run_args *a, int argc, char **argv)
         } else if (options && !strncmp(s, "--set=", 6)) {
             a->sets[a->n_sets++] = argv[i] + 6;
         } else if (options && (!strcmp(s, "-j") || !strcmp(s, "--jobs"))) {
-            if (!val || parse_int(val, 1, &a->jobs)) return usage_error("-j needs a whole number >= 1, got '%s'", val ? val : "");
+            if (!val || parse_jobs(val, &a->jobs)) return usage_error(JOBS_ERROR, val ? val : "");
             i++;
         } else if (options && !strncmp(s, "-j", 2) && s[2]) {
-            if (parse_int(s + 2, 1, &a->jobs)) return usage_error("-j needs a whole number >= 1, got '%s'", s + 2);
+            if (parse_jobs(s + 2, &a->jobs)) return usage_error(JOBS_ERROR, s + 2);
         } else if (options && (!strcmp(s, "-o") || !strcmp(s, "--output"))) {
             if (!val || !val[0]) return usage_error("%s needs a directory", s);
             if (strlen(val) > 3000) return usage_error("%s: the directory name is too long", s);

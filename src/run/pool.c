@@ -15,7 +15,7 @@
 #include "run_file.h"
 #include "train_run.h"
 
-#define MAX_WORKERS 256
+#define MAX_WORKERS AB_POOL_MAX_WORKERS
 #define EXIT_NO_START 3  /* the worker could not start its run; it wrote a failed file */
 
 static volatile sig_atomic_t g_stop;

@@ -11,6 +11,8 @@
 #include "../config/run_config.h"
 #include "../data/dataset.h"
 
+#define AB_POOL_MAX_WORKERS 256
+
 typedef enum { AB_JOB_PENDING, AB_JOB_RUNNING, AB_JOB_OK, AB_JOB_DIVERGED, AB_JOB_FAILED } ab_job_state;
 
 typedef struct {

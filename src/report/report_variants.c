@@ -1,0 +1,208 @@
+/* report_variants.c: runs grouped into variants (equal values of every
+ * swept path, the seed excluded), each variant's label and statistics over
+ * its finished runs, and the order of the table: baseline activation first,
+ * then relu, leaky_relu, rrelu, prelu, the others, each by its values. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../config/experiment.h"
+#include "report_internal.h"
+
+static const char *const ACT_ORDER[] = {"relu", "leaky_relu", "rrelu", "prelu", "elu", "selu",
+                                        "sigmoid", "tanh", "linear", NULL};
+
+static int act_rank(const ab_report *r, const char *act)
+{
+    if (!strcmp(act, r->baseline)) return -1;
+    int k = 0;
+    while (ACT_ORDER[k] && strcmp(ACT_ORDER[k], act)) k++;
+    return k;
+}
+
+static const cJSON *value_of(const ab_report *r, const ab_variant *v, int k)
+{
+    return ab_config_get(v->config, cJSON_GetArrayItem(r->swept, k)->valuestring);
+}
+
+/* <0, 0, >0 as variant a sorts before, with or after b */
+static int variant_cmp(const ab_report *r, const ab_variant *a, const ab_variant *b)
+{
+    int d = act_rank(r, a->activation) - act_rank(r, b->activation);
+    if (d) return d;
+    if ((d = strcmp(a->activation, b->activation))) return d;
+    for (int k = 0; k < r->n_swept; k++) {
+        if (!a->values[k] || !b->values[k]) d = !!a->values[k] - !!b->values[k];
+        else {
+            const cJSON *x = value_of(r, a, k), *y = value_of(r, b, k);
+            if (cJSON_IsNumber(x) && cJSON_IsNumber(y)) d = (x->valuedouble > y->valuedouble) - (x->valuedouble < y->valuedouble);
+            else d = strcmp(a->values[k], b->values[k]);
+        }
+        if (d) return d;
+    }
+    return 0;
+}
+
+static void sort_variants(ab_report *r)
+{
+    for (int i = 1; i < r->n_variants; i++) {
+        ab_variant t = r->v[i];
+        int j = i;
+        for (; j > 0 && variant_cmp(r, &r->v[j - 1], &t) > 0; j--) r->v[j] = r->v[j - 1];
+        r->v[j] = t;
+    }
+}
+
+/* The variant of run values vals (added when new); its index. */
+static int variant_of(ab_report *r, char **vals, const cJSON *cfg)
+{
+    for (int i = 0; i < r->n_variants; i++) {
+        int same = 1;
+        for (int k = 0; k < r->n_swept && same; k++) {
+            const char *a = r->v[i].values[k], *b = vals[k];
+            same = (!a && !b) || (a && b && !strcmp(a, b));
+        }
+        if (same) return i;
+    }
+    ab_variant *v = &r->v[r->n_variants];
+    memset(v, 0, sizeof *v);
+    v->values = vals;
+    v->config = cfg;
+    v->activation = cJSON_GetStringValue(ab_config_get(cfg, "model.activation"));
+    if (!v->activation) v->activation = "?";
+    v->n_layers = cJSON_GetArraySize(ab_config_get(cfg, "model.hidden"));
+    return r->n_variants++;
+}
+
+static void make_label(const ab_report *r, ab_variant *v)
+{
+    ab_str_append(&v->label, "%s", v->activation);
+    for (int k = 0; k < r->n_swept; k++) {
+        if (!v->values[k] || !strcmp(cJSON_GetArrayItem(r->swept, k)->valuestring, "model.activation")) continue;
+        char text[256];
+        ab_config_value_text(text, sizeof text, value_of(r, v, k));
+        ab_str_append(&v->label, " %s=%s", r->short_names[k], text);
+    }
+}
+
+static double final_num(const cJSON *run, const char *key)
+{
+    const cJSON *x = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(run, "final"), key);
+    return cJSON_IsNumber(x) ? x->valuedouble : NAN;
+}
+
+/* Revived units over the epochs of a run: layer 1 and layers >= 2. */
+static void count_revived(ab_variant *v, const cJSON *run)
+{
+    long upper = 0;
+    const cJSON *epochs = cJSON_GetObjectItemCaseSensitive(run, "epochs"), *e, *l;
+    cJSON_ArrayForEach(e, epochs)
+    {
+        int h = 0;
+        cJSON_ArrayForEach(l, cJSON_GetObjectItemCaseSensitive(e, "layers"))
+        {
+            const cJSON *rv = cJSON_GetObjectItemCaseSensitive(l, "revived");
+            long n = cJSON_IsNumber(rv) ? (long)rv->valuedouble : 0;
+            if (h++ == 0) v->revived_first += n;
+            else upper += n;
+        }
+    }
+    v->revived_upper += upper;
+    v->runs_revived_upper += upper > 0;
+}
+
+static void add_run(ab_variant *v, const cJSON *run)
+{
+    const char *st = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(run, "status"));
+    v->n++;
+    if (st && !strcmp(st, "diverged")) v->n_diverged++;
+    if (!st || strcmp(st, "ok")) {
+        v->n_failed += !st || strcmp(st, "diverged");
+        return;
+    }
+    int i = v->n_ok++;
+    v->acc[i] = final_num(run, "test_accuracy");
+    v->gap[i] = final_num(run, "train_accuracy") - v->acc[i];
+    const cJSON *dead = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(run, "final"), "dead_fraction");
+    for (int h = 0; h < v->n_layers; h++) {
+        const cJSON *x = cJSON_GetArrayItem(dead, h);
+        v->dead[(size_t)i * v->n_layers + h] = cJSON_IsNumber(x) ? x->valuedouble : NAN;
+    }
+    count_revived(v, run);
+}
+
+static void finish_stats(ab_variant *v)
+{
+    v->acc_s = ab_sample_of(v->acc, v->n_ok);
+    v->gap_s = ab_sample_of(v->gap, v->n_ok);
+    v->dead_mean = calloc((size_t)v->n_layers + 1, sizeof *v->dead_mean);
+    double *col = calloc((size_t)v->n_ok + 1, sizeof *col);
+    for (int h = 0; h < v->n_layers; h++) {
+        for (int i = 0; i < v->n_ok; i++) col[i] = v->dead[(size_t)i * v->n_layers + h];
+        v->dead_mean[h] = ab_sample_of(col, v->n_ok).mean;
+    }
+    free(col);
+}
+
+/* The canonical text of each swept value of run (NULL when absent). */
+static char **run_values(const ab_report *r, const cJSON *run)
+{
+    char **vals = calloc((size_t)r->n_swept + 1, sizeof *vals);
+    const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(run, "config");
+    for (int k = 0; k < r->n_swept; k++) {
+        const cJSON *x = ab_config_get(cfg, cJSON_GetArrayItem(r->swept, k)->valuestring);
+        vals[k] = x ? ab_config_canonical(x, NULL) : NULL;
+    }
+    return vals;
+}
+
+static void free_values(char **vals, int n)
+{
+    for (int k = 0; k < n; k++) free(vals[k]);
+    free(vals);
+}
+
+void ab_report_group(ab_report *r)
+{
+    int n_runs = cJSON_GetArraySize(r->runs), i = 0;
+    int *which = calloc((size_t)n_runs + 1, sizeof *which);
+    r->v = calloc((size_t)n_runs + 1, sizeof *r->v);
+    const cJSON *run;
+    cJSON_ArrayForEach(run, r->runs)
+    {
+        char **vals = run_values(r, run);
+        int before = r->n_variants;
+        which[i++] = variant_of(r, vals, cJSON_GetObjectItemCaseSensitive(run, "config"));
+        if (r->n_variants == before) free_values(vals, r->n_swept);
+    }
+    for (i = 0; i < n_runs; i++) r->v[which[i]].n++;
+    for (int j = 0; j < r->n_variants; j++) {
+        ab_variant *v = &r->v[j];
+        v->acc = calloc((size_t)v->n + 1, sizeof *v->acc);
+        v->gap = calloc((size_t)v->n + 1, sizeof *v->gap);
+        v->dead = calloc((size_t)v->n * v->n_layers + 1, sizeof *v->dead);
+        v->n = 0;
+        if (v->n_layers > r->max_layers) r->max_layers = v->n_layers;
+    }
+    i = 0;
+    cJSON_ArrayForEach(run, r->runs) add_run(&r->v[which[i++]], run);
+    free(which);
+    for (int j = 0; j < r->n_variants; j++) {
+        finish_stats(&r->v[j]);
+        make_label(r, &r->v[j]);
+    }
+    sort_variants(r);
+}
+
+void ab_report_free_variants(ab_report *r)
+{
+    for (int j = 0; j < r->n_variants; j++) {
+        ab_variant *v = &r->v[j];
+        free_values(v->values, r->n_swept);
+        free(v->label);
+        free(v->acc);
+        free(v->gap);
+        free(v->dead);
+        free(v->dead_mean);
+    }
+    free(r->v);
+}
