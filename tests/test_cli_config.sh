@@ -11,24 +11,10 @@
 #   # args: ARGS
 # Each case runs inside its own directory, so messages name the file as
 # given on the command line. Uses $ACTBENCH (default ./actbench).
-set -eu
-LC_ALL=C
-export LC_ALL
-here=$(cd "$(dirname "$0")" && pwd)
-ACTBENCH=${ACTBENCH:-./actbench}
-case $ACTBENCH in /*) ;; *) ACTBENCH=$(pwd)/$ACTBENCH ;; esac
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
+. "$(dirname "$0")/lib.sh"
 
 header() { # key file: the values of "# key: value" lines
     sed -n "s/^# $1: //p" "$2"
-}
-
-fail() {
-    failed=$((failed + 1))
-    echo "FAIL $1: $2"
 }
 
 run_case() { # dir name
@@ -93,5 +79,4 @@ for f in "$here"/cases/config/good/*.yaml; do
     cd - >/dev/null
 done
 
-echo "config cases: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish "config cases"

@@ -6,30 +6,13 @@
 # tests/cases/run/cli_*.yaml. Prints a line per failed check and
 # "run cli: N passed, M failed"; exits 1 when a check failed. Uses
 # $ACTBENCH (default ./actbench).
-set -eu
-LC_ALL=C
-export LC_ALL
-here=$(cd "$(dirname "$0")" && pwd)
-ACTBENCH=${ACTBENCH:-./actbench}
-case $ACTBENCH in /*) ;; *) ACTBENCH=$(pwd)/$ACTBENCH ;; esac
+. "$(dirname "$0")/lib.sh"
 cases=$here/cases/run
 small=$cases/cli_small.yaml
 long=$cases/cli_long.yaml
-tmp=$(mktemp -d)
 bg=
-trap 'if [ -n "$bg" ]; then kill "$bg" 2>/dev/null || true; fi; rm -rf "$tmp"' EXIT
+on_exit='if [ -n "$bg" ]; then kill "$bg" 2>/dev/null || true; fi'
 cd "$tmp"
-passed=0
-failed=0
-
-pass() { passed=$((passed + 1)); }
-fail() {
-    failed=$((failed + 1))
-    echo "FAIL $*"
-}
-expect() { # what got want
-    if [ "$2" = "$3" ]; then pass; else fail "$1: expected '$3', got '$2'"; fi
-}
 expect_grep() { # what pattern file: the file holds the (fixed) pattern
     if grep -qF -- "$2" "$3"; then pass; else fail "$1: expected '$2' in: $(head -c 300 "$3")"; fi
 }
@@ -215,5 +198,4 @@ expect "--resume after SIGINT: ok runs" "$(count_status int ok)" 6
 stamps int | grep -F -f before >after || true
 if cmp -s before after; then pass; else fail "--resume rewrote finished run files:"; diff before after | head -n 6; fi
 
-echo "run cli: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish "run cli"

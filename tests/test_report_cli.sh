@@ -6,19 +6,11 @@
 # two directories pooled (an alpha sweep done as two runs, the shared relu
 # runs counted once), a directory of result directories, and the errors
 # (exit 2). Uses $ACTBENCH (default ./actbench).
-set -eu
-LC_ALL=C
-export LC_ALL
-ACTBENCH=${ACTBENCH:-./actbench}
-case $ACTBENCH in /*) ;; *) ACTBENCH=$(pwd)/$ACTBENCH ;; esac
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
+. "$(dirname "$0")/lib.sh"
 
 check() { # name, then a command that must succeed
     name=$1; shift
-    if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL $name"; fi
+    if "$@"; then pass; else fail "$name"; fi
 }
 has() { grep -qF -- "$1" "$2"; }
 lines_are() { [ "$(wc -l <"$2" | tr -d ' ')" -eq "$1" ]; }
@@ -89,5 +81,4 @@ check "--help prints usage" has "usage: actbench report" "$tmp/out"
 check "--baseline leaky_relu" exits 0 "$tmp/results/a" --baseline leaky_relu --csv
 check "--baseline names the column" has ",diff_vs_leaky_relu," "$tmp/out"
 
-echo "report cli: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish "report cli"

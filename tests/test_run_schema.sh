@@ -8,25 +8,10 @@
 # the field tables of docs/results.md. Then checks that the checker itself
 # notices a field added, a field removed and a NaN. Uses $ACTBENCH (default
 # ./actbench) and $CHECK_SCHEMA (default build/tools/check_schema).
-set -eu
-LC_ALL=C
-export LC_ALL
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(dirname "$here")
-ACTBENCH=${ACTBENCH:-./actbench}
+. "$(dirname "$0")/lib.sh"
 CHECK_SCHEMA=${CHECK_SCHEMA:-$root/build/tools/check_schema}
 doc=$root/docs/results.md
 cases=$here/cases/run
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-
-pass() { passed=$((passed + 1)); }
-fail() {
-    failed=$((failed + 1))
-    echo "FAIL $1"
-}
 if [ ! -x "$CHECK_SCHEMA" ]; then
     echo "FAIL $CHECK_SCHEMA is missing: run 'make tools' (make test builds it)"
     exit 1
@@ -51,10 +36,6 @@ check_dir() { # name: every file of $tmp/NAME against the tables
 
 count_status() { # name status: how many run files of $tmp/NAME have that status
     grep -l "^	\"status\":	\"$2\"" "$tmp/$1"/runs/*.json 2>/dev/null | wc -l | tr -d ' '
-}
-
-expect() { # what got want
-    if [ "$2" = "$3" ]; then pass; else fail "$1: expected $3, got $2"; fi
 }
 
 # ---- runs that finish: ok, with and without validation ----
@@ -117,5 +98,4 @@ negative "null where the table says never" "$tmp/neg/null.json"
 sed 's/"dead_fraction.layer2"/"dead_fraction.layer3"/' "$tmp/schema_val/summary.json" >"$tmp/neg/summary.json"
 negative "a summary whose layer columns skip layer 2" "$tmp/neg/summary.json"
 
-echo "run schema: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish "run schema"

@@ -6,26 +6,11 @@
 # exists and starts with the PNG signature). The plot checks are skipped
 # when /usr/bin/python3 has no matplotlib. Uses $ACTBENCH (default
 # ./actbench); run from the repository root.
-set -eu
-LC_ALL=C
-export LC_ALL
-root=$(cd "$(dirname "$0")/.." && pwd)
-ACTBENCH=${ACTBENCH:-./actbench}
-case $ACTBENCH in /*) ;; *) ACTBENCH=$(pwd)/$ACTBENCH ;; esac
+. "$(dirname "$0")/lib.sh"
 export ACTBENCH
 SWEEP=$root/scripts/sweep_alpha.sh
 PLOT=$root/scripts/plot_results.py
 PY=${PLOT_PYTHON:-/usr/bin/python3}  # Debian python3-matplotlib
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-
-pass() { passed=$((passed + 1)); }
-fail() {
-    failed=$((failed + 1))
-    echo "FAIL $1: $2"
-}
 check() { # name, condition command...
     name=$1; shift
     if "$@"; then pass; else fail "$name" "$*"; fi
@@ -181,5 +166,4 @@ EOF
     run "plot unknown figure" 2 "$PY" "$PLOT" "$lr" --which curves,nope
 fi
 
-echo "scripts: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish scripts
