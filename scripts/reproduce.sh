@@ -1,0 +1,37 @@
+#!/bin/sh
+# reproduce.sh: runs the experiments whose results are committed under
+# results/ (quick, paper, dying_relu, alpha_sweep by default), then writes
+# beside each summary.json the comparison (report.txt, report.csv,
+# report.json) and the figures (figures/*.png). Finished runs are kept
+# (--resume), so it can be stopped and started again.
+#
+# usage: scripts/reproduce.sh [-j N] [EXPERIMENT...]
+set -eu
+cd "$(dirname "$0")/.."
+ACTBENCH=${ACTBENCH:-./actbench}
+jobs=
+case ${1:-} in
+-h | --help)
+    sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
+    exit 0
+    ;;
+-j)
+    [ $# -ge 2 ] || { echo "reproduce.sh: -j needs a number" >&2; exit 2; }
+    jobs="-j $2"
+    shift 2
+    ;;
+esac
+[ $# -gt 0 ] || set -- quick paper dying_relu alpha_sweep
+status=0
+for name in "$@"; do
+    [ -f "configs/$name.yaml" ] || { echo "reproduce.sh: configs/$name.yaml: no such experiment" >&2; exit 2; }
+    # shellcheck disable=SC2086
+    "$ACTBENCH" run "configs/$name.yaml" $jobs --resume > /dev/null || status=$?
+    dir=results/$name
+    "$ACTBENCH" report "$dir" > "$dir/report.txt"
+    "$ACTBENCH" report "$dir" --csv > "$dir/report.csv"
+    "$ACTBENCH" report "$dir" --json > "$dir/report.json"
+    /usr/bin/python3 scripts/plot_results.py "$dir" -o "$dir/figures" > /dev/null
+    echo "$dir: report.txt report.csv report.json figures/"
+done
+exit "$status"
