@@ -34,7 +34,9 @@ TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 LIB      := $(BUILD)/libactbench.a
 
-.PHONY: all deps run test unit unit-asan tools bench clean
+.PHONY: all deps run test unit tools bench clean
+# keep intermediate objects (tests/support) between builds
+.SECONDARY:
 .DEFAULT_GOAL := all
 
 all: deps
@@ -77,8 +79,11 @@ unit: $(TEST_BIN)
 
 tools: $(TOOL_BIN)
 
+# The default experiment into build/ (results/quick holds the committed copy,
+# see scripts/reproduce.sh); --resume makes a second `make run` instant.
 run: all
-	./actbench run configs/quick.yaml --resume
+	./actbench run configs/quick.yaml -o $(BUILD)/results/quick --resume
+	./actbench report $(BUILD)/results/quick
 
 # Every unit test binary and test script, then the unit tests again with
 # -fsanitize=address,undefined in build/asan.
