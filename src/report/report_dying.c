@@ -3,6 +3,8 @@
  * supports the claim when the relu dead fraction (the largest layer mean)
  * rises with the rate and, at the top rate, exceeds AB_DEAD_MIN and
  * AB_DEAD_RATIO times that of every leaky variant of the same settings.
+ * The top rate is the largest at which relu and a leaky variant both have
+ * finished runs; leaky runs that diverged above it are counted and shown.
  * The revivals of layers >= 2 are counted as evidence for the claim's
  * second part (they do not change the verdict). */
 #include <math.h>
@@ -15,22 +17,52 @@
 #define AB_DEAD_RATIO 2.0
 #define LR "train.learning_rate"
 
+/* 1 when a leaky variant with the same settings as variant j (learning
+ * rate included) has finished runs. */
+static int has_finished_leaky(const ab_report *r, int j)
+{
+    for (int k = 0; k < r->n_variants; k++)
+        if (ab_is_leaky(r->v[k].activation) && r->v[k].n_ok && ab_report_same(r, j, k, 1, NULL)) return 1;
+    return 0;
+}
+
 /* The variants of the series of relu variant i (marked in done); the
- * lowest and the top rate among those with finished runs. */
+ * lowest rate with finished relu runs, and the top rate: the largest with
+ * finished relu runs and a finished leaky variant (else the largest). */
 static int series_of(const ab_report *r, int i, int *done, int *members, int *low, int *top)
 {
-    int n = 0;
+    int n = 0, top_any = -1;
     *low = *top = -1;
     for (int j = 0; j < r->n_variants; j++) {
         const ab_variant *v = &r->v[j];
         if (done[j] || strcmp(v->activation, "relu") || !ab_report_same(r, i, j, 1, LR)) continue;
         done[j] = 1;
         members[n++] = j;
-        if (!v->n_ok || !isfinite(ab_variant_num(v, LR))) continue;
-        if (*low < 0 || ab_variant_num(v, LR) < ab_variant_num(&r->v[*low], LR)) *low = j;
-        if (*top < 0 || ab_variant_num(v, LR) > ab_variant_num(&r->v[*top], LR)) *top = j;
+        double lr = ab_variant_num(v, LR);
+        if (!v->n_ok || !isfinite(lr)) continue;
+        if (*low < 0 || lr < ab_variant_num(&r->v[*low], LR)) *low = j;
+        if (top_any < 0 || lr > ab_variant_num(&r->v[top_any], LR)) top_any = j;
+        if (has_finished_leaky(r, j) && (*top < 0 || lr > ab_variant_num(&r->v[*top], LR))) *top = j;
     }
+    if (*top < 0) *top = top_any;
     return n;
+}
+
+/* Diverged and all runs of the leaky variants matching relu variants of
+ * the series above the top rate. */
+static void diverged_above(const ab_report *r, const int *members, int n, int top, int *div, int *all)
+{
+    *div = *all = 0;
+    double lr_top = ab_variant_num(&r->v[top], LR);
+    for (int m = 0; m < n; m++) {
+        if (!(ab_variant_num(&r->v[members[m]], LR) > lr_top)) continue;
+        for (int k = 0; k < r->n_variants; k++) {
+            const ab_variant *v = &r->v[k];
+            if (!ab_is_leaky(v->activation) || !ab_report_same(r, members[m], k, 1, NULL)) continue;
+            *div += v->n_diverged;
+            *all += v->n;
+        }
+    }
 }
 
 static cJSON *variant_dead_json(const ab_variant *v)
@@ -87,8 +119,15 @@ static void one_series(const ab_report *r, ab_claim *c, ab_tally *t, const int *
     ab_json_add_num(o, "relu_dead_top_rate", d_top);
     ab_json_add_num(o, "leaky_dead_top_rate", d_leaky);
     cJSON_AddStringToObject(o, "outcome", outcome);
+    int div, all;
+    diverged_above(r, members, n, top, &div, &all);
+    cJSON_AddNumberToObject(o, "leaky_runs_above_top_rate", all);
+    cJSON_AddNumberToObject(o, "leaky_runs_diverged_above_top_rate", div);
     ab_str_append(&c->lines, "\n        leaky at lr=%g: %s-> %s\n", ab_variant_num(&r->v[top], LR),
                   line ? line : "none ", outcome);
+    if (all > 0)
+        ab_str_append(&c->lines, "        above lr=%g the leaky variants diverged in %d of %d runs (they do not "
+                      "die there: their loss becomes NaN)\n", ab_variant_num(&r->v[top], LR), div, all);
     free(line);
 }
 
