@@ -83,8 +83,15 @@ def finish(fig, plt, axes, out, name):
     for ax in axes[:1]:
         for h, lab in zip(*ax.get_legend_handles_labels()):
             seen.setdefault(lab, h)
+    # many variants (a learning-rate sweep): taller figure, smaller type,
+    # two columns, so that the legend fits beside the panels
+    rows = len(seen) if len(seen) <= 16 else (len(seen) + 1) // 2
+    if rows > 12:
+        w, h = fig.get_size_inches()
+        fig.set_size_inches(w + (2.8 if len(seen) > 16 else 0.0), max(h, 0.2 * rows + 1.5))
     fig.legend_ax.legend(list(seen.values()), list(seen.keys()), loc="center left",
-                         fontsize=8.5, frameon=False, borderaxespad=0)
+                         fontsize=8.5 if len(seen) <= 16 else 7, ncol=1 if len(seen) <= 16 else 2,
+                         frameon=False, borderaxespad=0)
     path = os.path.join(out, name)
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -115,7 +122,7 @@ def fig_curves(runs, names, out, band, plt):
         last = max((e.get("epoch", 0) for r in g.runs for e in r.epochs), default=0)
         if s:
             x = last + 0.15 + 0.25 * i / max(1, len(groups) - 1)  # side by side
-            err = [s[3]] if band == "sd" else [[s[0] - s[1]], [s[2] - s[0]]]
+            err = [s[3]] if band == "sd" else [[max(0.0, s[0] - s[1])], [max(0.0, s[2] - s[0])]]
             acc_ax.errorbar([x], [s[0]], yerr=err, fmt="D", color=g.color, ms=5, capsize=2, lw=1)
     axes[0].plot([], [], "D", color="0.4", ls="none",
                  label="final test accuracy (mean; bar as band)")
@@ -153,7 +160,8 @@ def plot_errorbars(ax, series, color, label, band, ls="-", marker="o"):
     xs = [x for x, _ in series]
     mean = [s[0] for _, s in series]
     if band == "minmax":
-        err = [[s[0] - s[1] for _, s in series], [s[2] - s[0] for _, s in series]]
+        # max(0, ...): a mean of equal values can round past its min or max
+        err = [[max(0.0, s[0] - s[1]) for _, s in series], [max(0.0, s[2] - s[0]) for _, s in series]]
     else:
         err = [s[3] for _, s in series]
     ax.errorbar(xs, mean, yerr=err, color=color, ls=ls, marker=marker, ms=5, capsize=3, lw=1.5, label=label)
