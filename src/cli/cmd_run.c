@@ -281,7 +281,10 @@ static int run_experiment(const ab_experiment *e, const run_args *a)
     ab_pool_opts po = {.runs_dir = runs_dir, .version = AB_VERSION,
                        .workers = a->jobs > 0 ? a->jobs : (int)(cores > 0 ? cores : 1),
                        .live = isatty(STDERR_FILENO), .quiet = a->quiet};
-    if (!a->quiet)
+    if (!a->quiet && n == 0)
+        fprintf(stderr, "actbench run: experiment %s: nothing to run (%d of %d runs already finished in %s)\n",
+                name, skipped, total, dir);
+    else if (!a->quiet)
         fprintf(stderr, "actbench run: experiment %s: %d runs to run with %d workers (%d of %d already finished) into %s\n",
                 name, n, po.workers < n ? po.workers : n, skipped, total, dir);
     ab_pool_result r = ab_pool_run(jobs, n, &po);
