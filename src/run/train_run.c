@@ -75,8 +75,10 @@ static int params_finite(const ab_net *net)
     return 1;
 }
 
-/* The per-layer measurements of one epoch. */
-static cJSON *layers_json(ab_trainer *t, const ab_probe *probe, int epoch)
+/* The per-layer measurements of one epoch; when the network holds non-finite
+ * values (the epoch where the run diverged) the probe's figures mean
+ * nothing and are written as null. */
+static cJSON *layers_json(ab_trainer *t, const ab_probe *probe, int epoch, int diverged)
 {
     cJSON *arr = cJSON_CreateArray();
     for (int h = 0; h < t->net.spec.n_hidden; h++) {
@@ -84,13 +86,14 @@ static cJSON *layers_json(ab_trainer *t, const ab_probe *probe, int epoch)
         cJSON *o = cJSON_CreateObject();
         cJSON_AddNumberToObject(o, "layer", h + 1);
         cJSON_AddNumberToObject(o, "units", lp->units);
-        cJSON_AddNumberToObject(o, "dead", lp->dead);
-        ab_json_add_num(o, "dead_fraction", lp->dead_fraction);
-        cJSON_AddNumberToObject(o, "died", lp->died);
-        cJSON_AddNumberToObject(o, "revived", lp->revived);
-        ab_json_add_num(o, "negative_fraction", lp->negative_fraction);
-        ab_json_add_num(o, "output_mean", lp->output_mean);
-        ab_json_add_num(o, "output_std", lp->output_std);
+        double bad = diverged ? NAN : 0.0; /* NaN + x = NaN: written as null */
+        ab_json_add_num(o, "dead", bad + lp->dead);
+        ab_json_add_num(o, "dead_fraction", bad + lp->dead_fraction);
+        ab_json_add_num(o, "died", bad + lp->died);
+        ab_json_add_num(o, "revived", bad + lp->revived);
+        ab_json_add_num(o, "negative_fraction", bad + lp->negative_fraction);
+        ab_json_add_num(o, "output_mean", bad + lp->output_mean);
+        ab_json_add_num(o, "output_std", bad + lp->output_std);
         ab_json_add_num(o, "grad_norm", epoch > 0 ? ab_trainer_grad_norm(t, h) : NAN);
         int na = 0;
         const float *alpha = ab_net_prelu_alpha(&t->net, h, &na);
@@ -185,7 +188,7 @@ cJSON *ab_train_run(const ab_run_config *rc, const cJSON *resolved, const ab_dat
         double eval_seconds = now() - t1;
         if (!isfinite(ev.train_loss)) diverged = 1;
         cJSON_AddItemToArray(epochs, epoch_json(epoch, &ev, running, lr, seconds, eval_seconds,
-                                                layers_json(&t, &probe, epoch)));
+                                                layers_json(&t, &probe, epoch, diverged)));
         last_epoch = epoch;
         if (isfinite(ev.val_accuracy) && ev.val_accuracy > best_val) {
             best_val = ev.val_accuracy;
@@ -218,7 +221,7 @@ cJSON *ab_train_run(const ab_run_config *rc, const cJSON *resolved, const ab_dat
     cJSON_AddNumberToObject(fin, "epochs_completed", !diverged ? last_epoch : last_epoch > 0 ? last_epoch - 1 : 0);
     cJSON *dead = cJSON_AddArrayToObject(fin, "dead_fraction");
     for (int h = 0; h < t.net.spec.n_hidden; h++)
-        cJSON_AddItemToArray(dead, cJSON_CreateNumber(probe.layers[h].dead_fraction));
+        cJSON_AddItemToArray(dead, diverged ? cJSON_CreateNull() : cJSON_CreateNumber(probe.layers[h].dead_fraction));
     ab_json_add_num(fin, "seconds", now() - t_start);
     ab_json_add_num(fin, "train_seconds", train_seconds);
     ab_json_add_num(fin, "examples_per_second",

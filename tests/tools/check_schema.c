@@ -23,7 +23,7 @@
 
 typedef struct {
     char name[96];
-    char type[64];   /* integer, number, string, boolean, object, any, "array of T" */
+    char type[64];   /* integer, number, number or null, string, boolean, object, any, "array of T" */
     int nullable;
 } field;
 
@@ -131,6 +131,7 @@ static int type_ok(const char *type, const cJSON *v)
     if (!strncmp(type, "any", 3)) return 1;
     if (!strncmp(type, "integer", 7))
         return cJSON_IsNumber(v) && v->valuedouble == floor(v->valuedouble) && fabs(v->valuedouble) < 9.1e15;
+    if (!strncmp(type, "number or null", 14)) return cJSON_IsNumber(v) || cJSON_IsNull(v);
     if (!strncmp(type, "number", 6)) return cJSON_IsNumber(v);
     if (!strncmp(type, "string", 6)) return cJSON_IsString(v);
     if (!strncmp(type, "boolean", 7)) return cJSON_IsBool(v);
