@@ -270,7 +270,9 @@ def context_line(runs, swept):
     if const("data.train_limit") and r0.get("data.train_limit"):
         parts.append(f"{r0.get('data.train_limit')} examples")
     if const("model.hidden"):
-        parts.append("hidden " + canon(r0.get("model.hidden")))
+        h = r0.get("model.hidden")
+        same = isinstance(h, list) and len(h) > 4 and len(set(h)) == 1
+        parts.append(f"hidden {len(h)} x {h[0]}" if same else "hidden " + canon(h))
     if const("train.optimizer"):
         parts.append(str(r0.get("train.optimizer")))
     if const("train.learning_rate"):

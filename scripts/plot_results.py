@@ -137,8 +137,22 @@ def fig_dead(runs, names, out, band, plt):
     L = n_layers(runs)
     if L == 0:
         raise UsageError("the runs have no hidden layers to plot")
-    fig, axes = new_figure(plt, L)
-    for k, ax in enumerate(axes, start=1):
+    # a deep network: four layers over the epochs (first, a third, two
+    # thirds, last) and a panel of the final dead fraction against depth
+    shown = list(range(1, L + 1)) if L <= 4 else sorted({1, round(1 + (L - 1) / 3), round(1 + 2 * (L - 1) / 3), L})
+    fig, axes = new_figure(plt, len(shown) + (L > 4))
+    if L > 4:
+        depth_ax = axes[-1]
+        for g in groups:
+            pts = [(k, stats([(r.final.get("dead_fraction") or [None] * L)[k - 1] for r in g.runs if r.finished_ok]))
+                   for k in range(1, L + 1)]
+            pts = [(k, st) for k, st in pts if st]
+            depth_ax.plot([k for k, _ in pts], [st[0] for _, st in pts], color=g.color, marker=g.marker, ms=3)
+        depth_ax.set_title(f"after training, by layer (all {L})", fontsize=10.5)
+        depth_ax.set_xlabel("hidden layer")
+        depth_ax.set_ylabel("final dead fraction (mean over seeds)")
+        depth_ax.set_ylim(bottom=0)
+    for k, ax in zip(shown, axes):
         widths = {layer_value(e, k, "units") for r in runs for e in r.epochs[:1]} - {None}
         for g in groups:
             plot_band(ax, epoch_series(g, lambda e, k=k: layer_value(e, k, "dead_fraction")),
