@@ -110,6 +110,19 @@ untimed j1/summary.json >a.json
 untimed j2/summary.json >b.json
 if cmp -s a.json b.json; then pass; else fail "summary.json differs between -j 1 and -j 2:"; diff a.json b.json | head -n 10; fi
 expect_grep "progress on stderr" "run 6/6 " j2.err
+if grep -q "$(printf '\033')" j2.err; then fail "no terminal, yet escape codes on stderr"; else pass; fi
+
+# ---- on a terminal (script(1) gives one): the live display ----
+if command -v script >/dev/null 2>&1; then
+    status=0
+    script -qec "'$ACTBENCH' run '$small' -j 2 -o tty" /dev/null >tty.out 2>&1 </dev/null || status=$?
+    expect "run on a terminal: exit status" "$status" 0
+    expect_grep "live display: runs done of total, elapsed, eta" "runs 6/6 done (0 diverged, 0 failed)  elapsed" tty.out
+    expect_grep "live display: each worker's run and epoch" "  worker 1: run " tty.out
+    if grep -q "^run 1/6 " tty.out; then fail "a terminal got the one-line-per-run progress"; else pass; fi
+else
+    echo "skip: script(1) not installed, live display not checked"
+fi
 
 # ---- --shard K/N runs the runs whose validate index i has i mod N = K ----
 awk '$1 % 2 == 0 {print $2}' val.lines | sort >want0
