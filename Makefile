@@ -89,7 +89,7 @@ run: all
 # -fsanitize=address,undefined in build/asan.
 test: all
 	@$(MAKE) --no-print-directory unit tools actbench
-	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 OPT=-O1 unit
+	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 OPT=-O1 unit build/asan/actbench
 	@sh tests/run_all.sh $(BUILD) build/asan
 
 bench: all
