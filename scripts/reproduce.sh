@@ -1,6 +1,6 @@
 #!/bin/sh
 # reproduce.sh: runs the experiments whose results are committed under
-# results/ (quick, paper, dying_relu, alpha_sweep by default), then writes
+# results/ (by default all seven of configs/), then writes
 # beside each summary.json the comparison (report.txt, report.csv,
 # report.json) and the figures (figures/*.png). Finished runs are kept
 # (--resume), so it can be stopped and started again.
@@ -21,7 +21,7 @@ case ${1:-} in
     shift 2
     ;;
 esac
-[ $# -gt 0 ] || set -- quick paper dying_relu alpha_sweep
+[ $# -gt 0 ] || set -- quick paper dying_relu alpha_sweep small_data init_schemes deep
 status=0
 for name in "$@"; do
     [ -f "configs/$name.yaml" ] || { echo "reproduce.sh: configs/$name.yaml: no such experiment" >&2; exit 2; }
