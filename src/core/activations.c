@@ -135,7 +135,6 @@ void ab_act_forward(float *restrict y, float *restrict slopes, const float *rest
         memcpy(y, z, (size_t)total * sizeof *y);
         break;
     }
-    (void)rng;
 }
 
 void ab_act_backward(float *restrict dz, float *restrict dalpha, const float *restrict dy,

@@ -69,7 +69,7 @@ static void collect_paths(cJSON *paths, const cJSON *cfg, const char *prefix)
         if (!prefix[0] && skip_key(c->string)) continue;
         char path[512];
         snprintf(path, sizeof path, "%s%s%s", prefix, prefix[0] ? "." : "", c->string);
-        if (cJSON_IsObject(c) && !(!strcmp(path, "model.init"))) {
+        if (cJSON_IsObject(c) && strcmp(path, "model.init")) { /* an init mapping is one value */
             collect_paths(paths, c, path);
             continue;
         }

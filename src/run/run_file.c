@@ -54,15 +54,7 @@ ab_status ab_json_write_file(const char *path, const cJSON *doc, ab_error *err)
 cJSON *ab_run_failed_doc(const char *run_id, const cJSON *resolved, const char *version,
                          int blas_threads, const char *why)
 {
-    cJSON *doc = cJSON_CreateObject();
-    cJSON_AddNumberToObject(doc, "schema_version", AB_SCHEMA_VERSION);
-    cJSON_AddStringToObject(doc, "actbench_version", version);
-    cJSON_AddStringToObject(doc, "run_id", run_id);
-    cJSON_AddStringToObject(doc, "status", "failed");
-    cJSON_AddNullToObject(doc, "diverged_epoch");
-    cJSON_AddStringToObject(doc, "error", why);
-    cJSON_AddItemToObject(doc, "config", cJSON_Duplicate(resolved, 1));
-    cJSON_AddItemToObject(doc, "environment", ab_environment_json(blas_threads));
+    cJSON *doc = ab_run_doc_new(run_id, resolved, version, blas_threads, "failed", why);
     cJSON_AddArrayToObject(doc, "epochs");
     cJSON_AddNullToObject(doc, "final");
     return doc;

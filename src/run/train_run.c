@@ -22,6 +22,22 @@ static double now(void)
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+cJSON *ab_run_doc_new(const char *run_id, const cJSON *resolved, const char *version,
+                      int blas_threads, const char *status, const char *error)
+{
+    cJSON *doc = cJSON_CreateObject();
+    cJSON_AddNumberToObject(doc, "schema_version", AB_SCHEMA_VERSION);
+    cJSON_AddStringToObject(doc, "actbench_version", version);
+    cJSON_AddStringToObject(doc, "run_id", run_id);
+    cJSON_AddStringToObject(doc, "status", status);
+    cJSON_AddNullToObject(doc, "diverged_epoch");
+    if (error) cJSON_AddStringToObject(doc, "error", error);
+    else cJSON_AddNullToObject(doc, "error");
+    cJSON_AddItemToObject(doc, "config", cJSON_Duplicate(resolved, 1));
+    cJSON_AddItemToObject(doc, "environment", ab_environment_json(blas_threads));
+    return doc;
+}
+
 cJSON *ab_environment_json(int blas_threads)
 {
     cJSON *env = cJSON_CreateObject();
@@ -38,33 +54,33 @@ typedef struct {
     double train_loss, train_accuracy, val_loss, val_accuracy;
 } eval_result;
 
+/* Evaluation-mode mean loss and accuracy over x(n), y(n); the first
+ * probe_n examples go through the probe in the same forward passes. NaN
+ * when n is 0. */
+static void eval_set(ab_net *net, ab_probe *probe, const float *x, const int32_t *y, long n,
+                     long probe_n, int F, double *loss, double *accuracy)
+{
+    double l1 = 0.0, a1 = 0.0, l2 = 0.0, a2 = 0.0;
+    if (probe_n > 0) ab_probe_measure_eval(probe, net, x, y, (int)probe_n, &l1, &a1);
+    if (n > probe_n)
+        ab_net_evaluate(net, x + (size_t)probe_n * F, y + probe_n, (int)(n - probe_n), &l2, &a2);
+    *loss = n > 0 ? (l1 * probe_n + l2 * (n - probe_n)) / n : NAN;
+    *accuracy = n > 0 ? (a1 * probe_n + a2 * (n - probe_n)) / n : NAN;
+}
+
 /* Evaluation-mode loss/accuracy of the training and validation examples,
- * and the probe, sharing forward passes where the probe set allows. */
+ * and the probe on the first probe.size examples (all when 0) of its set. */
 static eval_result evaluate(ab_net *net, ab_probe *probe, const ab_run_config *rc,
                             const ab_dataset *d, long n_train)
 {
-    eval_result r = {NAN, NAN, NAN, NAN};
-    int F = d->features;
-    const ab_split *tr = &d->train, *va = &d->val;
-    long probe_n;
-    if (rc->probe.source == AB_PROBE_VALIDATION) {
-        probe_n = rc->probe.size > 0 && rc->probe.size < va->n ? rc->probe.size : va->n;
-        double l1, a1, l2, a2;
-        ab_probe_measure_eval(probe, net, va->x, va->y, (int)probe_n, &l1, &a1);
-        ab_net_evaluate(net, va->x + (size_t)probe_n * F, va->y + probe_n, (int)(va->n - probe_n), &l2, &a2);
-        r.val_loss = (l1 * probe_n + (va->n > probe_n ? l2 * (va->n - probe_n) : 0.0)) / va->n;
-        r.val_accuracy = (a1 * probe_n + (va->n > probe_n ? a2 * (va->n - probe_n) : 0.0)) / va->n;
-        ab_net_evaluate(net, tr->x, tr->y, (int)n_train, &r.train_loss, &r.train_accuracy);
-    } else {
-        probe_n = rc->probe.size > 0 && rc->probe.size < n_train ? rc->probe.size : n_train;
-        double l1, a1, l2 = 0.0, a2 = 0.0;
-        ab_probe_measure_eval(probe, net, tr->x, tr->y, (int)probe_n, &l1, &a1);
-        if (n_train > probe_n)
-            ab_net_evaluate(net, tr->x + (size_t)probe_n * F, tr->y + probe_n, (int)(n_train - probe_n), &l2, &a2);
-        r.train_loss = (l1 * probe_n + l2 * (n_train - probe_n)) / n_train;
-        r.train_accuracy = (a1 * probe_n + a2 * (n_train - probe_n)) / n_train;
-        if (va->n > 0) ab_net_evaluate(net, va->x, va->y, (int)va->n, &r.val_loss, &r.val_accuracy);
-    }
+    eval_result r;
+    int on_val = rc->probe.source == AB_PROBE_VALIDATION;
+    long n_set = on_val ? d->val.n : n_train;
+    long probe_n = rc->probe.size > 0 && rc->probe.size < n_set ? rc->probe.size : n_set;
+    eval_set(net, probe, d->train.x, d->train.y, n_train, on_val ? 0 : probe_n, d->features,
+             &r.train_loss, &r.train_accuracy);
+    eval_set(net, probe, d->val.x, d->val.y, d->val.n, on_val ? probe_n : 0, d->features,
+             &r.val_loss, &r.val_accuracy);
     return r;
 }
 
@@ -156,15 +172,7 @@ cJSON *ab_train_run(const ab_run_config *rc, const cJSON *resolved, const ab_dat
         return NULL;
     }
 
-    cJSON *doc = cJSON_CreateObject();
-    cJSON_AddNumberToObject(doc, "schema_version", AB_SCHEMA_VERSION);
-    cJSON_AddStringToObject(doc, "actbench_version", version);
-    cJSON_AddStringToObject(doc, "run_id", rc->run_id);
-    cJSON *status = cJSON_AddStringToObject(doc, "status", "ok");
-    cJSON *div_epoch = cJSON_AddNullToObject(doc, "diverged_epoch");
-    cJSON_AddNullToObject(doc, "error");
-    cJSON_AddItemToObject(doc, "config", cJSON_Duplicate(resolved, 1));
-    cJSON_AddItemToObject(doc, "environment", ab_environment_json(rc->blas_threads));
+    cJSON *doc = ab_run_doc_new(rc->run_id, resolved, version, rc->blas_threads, "ok", NULL);
     cJSON *epochs = cJSON_AddArrayToObject(doc, "epochs");
 
     double train_seconds = 0.0, best_val = -1.0;
@@ -201,9 +209,8 @@ cJSON *ab_train_run(const ab_run_config *rc, const cJSON *resolved, const ab_dat
     cJSON *fin = cJSON_AddObjectToObject(doc, "final");
     double test_loss = NAN, test_acc = NAN;
     if (diverged) {
-        cJSON_SetValuestring(status, "diverged");
+        cJSON_ReplaceItemInObject(doc, "status", cJSON_CreateString("diverged"));
         cJSON_ReplaceItemInObject(doc, "diverged_epoch", cJSON_CreateNumber(last_epoch));
-        (void)div_epoch;
     } else if (d->test.n > 0) {
         ab_net_evaluate(&t.net, d->test.x, d->test.y, (int)d->test.n, &test_loss, &test_acc);
     }

@@ -21,6 +21,12 @@ typedef void (*ab_progress_fn)(void *ctx, int epoch, int epochs, double train_lo
 cJSON *ab_train_run(const ab_run_config *rc, const cJSON *resolved, const ab_dataset *d,
                     const char *version, ab_progress_fn progress, void *ctx, ab_error *err);
 
+/* The head of a run document, the same for finished and failed runs:
+ * schema_version, actbench_version, run_id, status, diverged_epoch (null),
+ * error (null when error is NULL), config, environment. */
+cJSON *ab_run_doc_new(const char *run_id, const cJSON *resolved, const char *version,
+                      int blas_threads, const char *status, const char *error);
+
 /* The "environment" object: cores, blas, blas_threads. */
 cJSON *ab_environment_json(int blas_threads);
 
