@@ -16,12 +16,9 @@ const char *ab_act_name(ab_act_kind kind)
 
 int ab_act_from_name(const char *name, ab_act_kind *kind)
 {
-    for (int k = 0; k < AB_ACT_COUNT; k++)
-        if (name && !strcmp(name, NAMES[k])) {
-            *kind = (ab_act_kind)k;
-            return 0;
-        }
-    return -1;
+    int i = ab_name_index(NAMES, AB_ACT_COUNT, name);
+    if (i >= 0) *kind = (ab_act_kind)i;
+    return i < 0 ? -1 : 0;
 }
 
 const char *ab_act_names(void)

@@ -53,22 +53,16 @@ const char *ab_dist_name(ab_dist d) { return (unsigned)d < 3 ? DISTS[d] : "?"; }
 
 int ab_fan_mode_from_name(const char *s, ab_fan_mode *m)
 {
-    for (int i = 0; i < 3; i++)
-        if (s && !strcmp(s, MODES[i])) {
-            *m = (ab_fan_mode)i;
-            return 0;
-        }
-    return -1;
+    int i = ab_name_index(MODES, 3, s);
+    if (i >= 0) *m = (ab_fan_mode)i;
+    return i < 0 ? -1 : 0;
 }
 
 int ab_dist_from_name(const char *s, ab_dist *d)
 {
-    for (int i = 0; i < 3; i++)
-        if (s && !strcmp(s, DISTS[i])) {
-            *d = (ab_dist)i;
-            return 0;
-        }
-    return -1;
+    int i = ab_name_index(DISTS, 3, s);
+    if (i >= 0) *d = (ab_dist)i;
+    return i < 0 ? -1 : 0;
 }
 
 double ab_init_variance(const ab_init_spec *spec, int fan_in, int fan_out, float leak)

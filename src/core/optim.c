@@ -13,12 +13,9 @@ const char *ab_optim_names(void) { return "sgd, momentum, nesterov, adam"; }
 
 int ab_optim_from_name(const char *s, ab_opt_kind *k)
 {
-    for (int i = 0; i < AB_OPT_COUNT; i++)
-        if (s && !strcmp(s, OPT_NAMES[i])) {
-            *k = (ab_opt_kind)i;
-            return 0;
-        }
-    return -1;
+    int i = ab_name_index(OPT_NAMES, AB_OPT_COUNT, s);
+    if (i >= 0) *k = (ab_opt_kind)i;
+    return i < 0 ? -1 : 0;
 }
 
 ab_optim_spec ab_optim_default(ab_opt_kind kind)

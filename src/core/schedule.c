@@ -1,6 +1,5 @@
 /* schedule.c: learning-rate schedules, evaluated once per epoch. */
 #include <math.h>
-#include <string.h>
 #include "optim.h"
 
 static const char *const SCHED_NAMES[AB_SCHED_COUNT] = {"constant", "step", "exponential", "cosine"};
@@ -10,12 +9,9 @@ const char *ab_schedule_names(void) { return "constant, step, exponential, cosin
 
 int ab_schedule_from_name(const char *s, ab_sched_kind *k)
 {
-    for (int i = 0; i < AB_SCHED_COUNT; i++)
-        if (s && !strcmp(s, SCHED_NAMES[i])) {
-            *k = (ab_sched_kind)i;
-            return 0;
-        }
-    return -1;
+    int i = ab_name_index(SCHED_NAMES, AB_SCHED_COUNT, s);
+    if (i >= 0) *k = (ab_sched_kind)i;
+    return i < 0 ? -1 : 0;
 }
 
 ab_schedule_spec ab_schedule_default(ab_sched_kind kind, double lr)

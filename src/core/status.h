@@ -1,5 +1,6 @@
-/* status.h: the status codes and error buffer every core function uses.
- * Owns: ab_status, ab_error, ab_fail(). Does no I/O. */
+/* status.h: the status codes and error buffer every core function uses,
+ * and the name-table lookup. Owns: ab_status, ab_error, ab_fail(),
+ * ab_name_index(). Does no I/O. */
 #ifndef AB_STATUS_H
 #define AB_STATUS_H
 
@@ -17,6 +18,10 @@ typedef enum {
 typedef struct {
     char msg[512];
 } ab_error;
+
+/* The index of s in names[0..n), or -1 (also when s is NULL): the lookup
+ * behind every *_from_name of the name tables. */
+int ab_name_index(const char *const *names, int n, const char *s);
 
 /* Fill err (when not NULL) with a printf-style message and return code. */
 ab_status ab_fail(ab_error *err, ab_status code, const char *fmt, ...)

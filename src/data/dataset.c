@@ -24,7 +24,7 @@ static const struct {
 };
 #define N_SOURCES (int)(sizeof SOURCES / sizeof SOURCES[0])
 
-static const char *PRE_NAMES[] = {"default", "scale", "standardize", "none"};
+static const char *const PRE_NAMES[] = {"default", "scale", "standardize", "none"};
 
 void ab_data_spec_default(ab_data_spec *spec)
 {
@@ -63,12 +63,9 @@ const char *ab_preprocess_name(ab_preprocess p)
 
 int ab_preprocess_from_name(const char *s, ab_preprocess *p)
 {
-    for (unsigned i = 0; s && i < sizeof PRE_NAMES / sizeof PRE_NAMES[0]; i++)
-        if (strcmp(PRE_NAMES[i], s) == 0) {
-            *p = (ab_preprocess)i;
-            return 1;
-        }
-    return 0;
+    int i = ab_name_index(PRE_NAMES, (int)(sizeof PRE_NAMES / sizeof PRE_NAMES[0]), s);
+    if (i >= 0) *p = (ab_preprocess)i;
+    return i >= 0;
 }
 
 ab_preprocess ab_preprocess_resolve(const char *dataset, ab_preprocess p)
