@@ -17,12 +17,36 @@
 #define AB_MAX_LAYERS (2 * AB_MAX_HIDDEN + 2)
 #define AB_MAX_BLOCKS (2 * AB_MAX_LAYERS)
 
+/* One entry of a model given as a list of layers (model.layers). The
+ * model's activation follows every DENSE and CONV entry; the output dense
+ * layer to the classes is implicit and not listed; flattening from an image
+ * to a dense layer is implicit. */
+typedef enum {
+    AB_LSPEC_DENSE,          /* units */
+    AB_LSPEC_CONV,           /* units = filters, kernel (k x k), stride, pad (zeros per side) */
+    AB_LSPEC_POOL_MAX,       /* kernel = size, stride */
+    AB_LSPEC_POOL_AVG,       /* kernel = size, stride */
+    AB_LSPEC_POOL_GLOBAL_AVG,/* (C,H,W) -> (C,1,1) */
+    AB_LSPEC_DROPOUT         /* rate in [0, 1), inverted dropout, training only */
+} ab_lspec_kind;
+
+typedef struct {
+    ab_lspec_kind kind;
+    int units;
+    int kernel;
+    int stride;
+    int pad;
+    float rate;
+} ab_layer_spec;
+
 typedef struct {
     int n_inputs;                /* features per example */
     int in_c, in_h, in_w;        /* input shape (n_inputs, 1, 1 for flat data) */
     int n_classes;
     int n_hidden;
-    int hidden[AB_MAX_HIDDEN];   /* widths of the hidden dense layers */
+    int hidden[AB_MAX_HIDDEN];   /* widths of the hidden dense layers (used when n_layers == 0) */
+    int n_layers;                /* > 0: the model is layers[], and hidden[] is unused */
+    ab_layer_spec layers[AB_MAX_HIDDEN];
     ab_act_spec act;             /* the activation of every hidden layer */
     ab_init_spec init;           /* kernel initialiser; biases start at 0 */
 } ab_model_spec;

@@ -44,6 +44,8 @@ typedef struct {
     double test_split;      /* csv without test file: fraction of rows held out at the end (default 0.2) */
     long train_limit;       /* first N training examples; 0 = all */
     long validation;        /* examples carved from the end of the training data; 0 = none */
+    int augment_flip;       /* data.augment.flip: random horizontal flip (training only, images) */
+    int augment_crop;       /* data.augment.crop: pad by this many zeros, random crop back (0 = off) */
     ab_preprocess preprocess; /* DEFAULT: scale for images and none otherwise; statistics
                                * (csv min-max, standardize) come from the training split only */
     /* synthetic sets */
