@@ -5,7 +5,10 @@
 #   pass                       count a passed check
 #   fail NAME [WHY]            count a failed check and print "FAIL NAME: WHY"
 #   expect NAME GOT WANT       pass when GOT = WANT
-#   finish SUITE               print "SUITE: N passed, M failed"; false when any failed
+#   skip WHAT WHY              count checks that could not run (a missing tool)
+#   finish SUITE               print "SUITE: N passed, M failed, K skipped"; exit
+#                              status 1 when any failed, else 77 (skipped, see
+#                              run_all.sh) when any was skipped or none ran, else 0
 set -eu
 LC_ALL=C
 export LC_ALL
@@ -18,6 +21,7 @@ on_exit=
 trap 'eval "$on_exit"; rm -rf "$tmp"' EXIT
 passed=0
 failed=0
+skipped=0
 
 pass() { passed=$((passed + 1)); }
 fail() {
@@ -27,7 +31,16 @@ fail() {
 expect() {
     if [ "$2" = "$3" ]; then pass; else fail "$1" "expected '$3', got '$2'"; fi
 }
+skip() {
+    skipped=$((skipped + 1))
+    echo "SKIP $1: $2"
+}
 finish() {
-    echo "$1: $passed passed, $failed failed"
-    [ "$failed" -eq 0 ]
+    echo "$1: $passed passed, $failed failed, $skipped skipped"
+    [ "$failed" -eq 0 ] || return 1
+    if [ "$passed" -eq 0 ] && [ "$skipped" -eq 0 ]; then
+        echo "SKIP $1: no check ran"
+        return 77
+    fi
+    [ "$skipped" -eq 0 ] || return 77
 }

@@ -121,7 +121,7 @@ if command -v script >/dev/null 2>&1; then
     expect_grep "live display: each worker's run and epoch" "  worker 1: run " tty.out
     if grep -q "^run 1/6 " tty.out; then fail "a terminal got the one-line-per-run progress"; else pass; fi
 else
-    echo "skip: script(1) not installed, live display not checked"
+    skip "live display" "script(1) not installed"
 fi
 
 # ---- --shard K/N runs the runs whose validate index i has i mod N = K ----

@@ -8,7 +8,7 @@ asan=${ACTBENCH_ASAN:-$root/build/asan/actbench}
 if [ ! -x "$asan" ]; then
     fail "$asan is missing" "make test builds it"
 elif ! command -v /usr/bin/python3 >/dev/null 2>&1; then
-    echo "skip: /usr/bin/python3 not installed"
+    skip "mutated configs" "/usr/bin/python3 not installed"
 else
     if /usr/bin/python3 "$here/fuzz/mutate_configs.py" "$asan" "$tmp/fuzz" 300 1; then pass; else fail "mutated configs"; fi
 fi

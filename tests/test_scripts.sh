@@ -106,7 +106,7 @@ check "sweep resume keeps the runs" cmp -s "$tmp/sum1" "$tmp/sum2"
 
 # ---- plot_results.py
 if ! "$PY" -c 'import matplotlib' 2>/dev/null; then
-    echo "skip: matplotlib not installed"
+    skip "plot_results.py" "$PY has no matplotlib (python3-matplotlib)"
 else
     run "plot --help" 0 "$PY" "$PLOT" --help
     check "plot --help prints usage" has "usage: plot_results.py" "$tmp/out"
