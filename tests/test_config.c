@@ -164,6 +164,61 @@ static void test_defaults_and_canonical(void)
     ab_experiment_free(e);
 }
 
+static void expect_error(const char *name, const char *yaml, char *set, const char *want);
+
+/* The init of run i as "scale mode distribution" (a preset: its name). */
+static const char *init_text(const ab_experiment *e, int i, char *buf, size_t size)
+{
+    const cJSON *v = ab_config_get(ab_experiment_run_json(e, i), "model.init");
+    if (cJSON_IsString(v)) snprintf(buf, size, "%s", v->valuestring);
+    else snprintf(buf, size, "%g %s %s", cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(v, "scale")),
+                  cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(v, "mode")),
+                  cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(v, "distribution")));
+    return buf;
+}
+
+/* --set model.init.FIELD=V: one field of the file's initialiser (a preset
+ * spelled out first, each one of a sweep, a list V sweeps). */
+static void expect_inits(const char *name, const char *yaml, char *set1, char *set2, int n,
+                         const char *const *want)
+{
+    ab_error err;
+    char *sets[] = {set1, set2}, buf[128];
+    ab_experiment *e = load(name, yaml, sets, set2 ? 2 : 1, &err);
+    CHECK(e != NULL, "%s: %s", name, err.msg);
+    if (!e) return;
+    CHECK(ab_experiment_n_runs(e) == n, "%s: %d runs, want %d", name, ab_experiment_n_runs(e), n);
+    for (int i = 0; i < n && i < ab_experiment_n_runs(e); i++)
+        CHECK(!strcmp(init_text(e, i, buf, sizeof buf), want[i]), "%s: run %d init '%s', want '%s'", name, i,
+              buf, want[i]);
+    ab_experiment_free(e);
+}
+
+static void test_init_field_sets(void)
+{
+    static const char *const he3[] = {"3 fan_in uniform"}; /* he_uniform, the default, with scale 3 */
+    expect_inits("i1", "seeds: 1\n", "model.init.scale=3", NULL, 1, he3);
+    expect_inits("i2", "model: {init: he_uniform}\n", "model.init.scale=3", NULL, 1, he3);
+    static const char *const map[] = {"2 fan_avg uniform"};
+    expect_inits("i3", "model: {init: {scale: 2, mode: fan_avg}}\n", "model.init.distribution=uniform", NULL, 1,
+                 map);
+    static const char *const sweep[] = {"3 fan_in truncated_normal", "3 fan_avg uniform"};
+    expect_inits("i4", "model: {init: [he_normal, glorot_uniform]}\n", "model.init.scale=3", NULL, 2, sweep);
+    static const char *const list[] = {"1 fan_avg uniform", "2 fan_avg uniform"};
+    expect_inits("i5", "model: {init: glorot_uniform}\n", "model.init.scale=[1, 2]", NULL, 2, list);
+    static const char *const later[] = {"4 fan_in truncated_normal"};
+    expect_inits("i6", "seeds: 1\n", "model.init=lecun_normal", "model.init.scale=4", 1, later);
+    static const char *const whole[] = {"lecun_normal"};
+    expect_inits("i7", "seeds: 1\n", "model.init.scale=4", "model.init=lecun_normal", 1, whole);
+    expect_error("i8", "seeds: 1\n", "model.init.scale=0",
+                 "--set model.init.scale=0: model.init.scale: expected a number > 0, got 0");
+    expect_error("i9", "seeds: 1\n", "model.init.sclae=2",
+                 "--set model.init.sclae=2: model.init.sclae: unknown key; did you mean 'scale'?");
+    expect_error("i10", "model: {init: he_unifrom}\n", "model.init.scale=2",
+                 "i10.yaml:1:15: model.init: expected one of");
+    expect_error("i11", "seeds: 1\n", "model.init.scale.x=2", "model.init.scale takes one whole value");
+}
+
 static void expect_error(const char *name, const char *yaml, char *set, const char *want)
 {
     ab_error err;
@@ -204,6 +259,7 @@ int main(void)
     test_run_ids();
     test_defaults_and_canonical();
     test_errors();
+    test_init_field_sets();
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
