@@ -1,10 +1,20 @@
 #!/bin/sh
 # Installs the Debian packages actbench needs, when they are missing.
 # Run as root on Debian (make does it for you when a pkg-config check fails).
+#   sh scripts/install-deps.sh           the build, the data and the tests
+#   sh scripts/install-deps.sh slurm     also Slurm and munge, for make test-slurm
+# Optional groups are installed only when named: plain make never installs them.
 set -eu
 # build: compiler, BLAS, YAML, JSON, gzip; data: Fashion-MNIST;
 # scripts and their tests: python3 with matplotlib (plots)
 PKGS="gcc make libopenblas-dev libyaml-dev libcjson-dev zlib1g-dev pkg-config dataset-fashion-mnist python3-matplotlib"
+for group in "$@"; do
+    case $group in
+    # a single-node Slurm (controller, node daemon, sbatch) and its authentication
+    slurm) PKGS="$PKGS slurm-wlm slurmctld slurmd slurm-client munge" ;;
+    *) echo "install-deps: unknown group '$group' (known: slurm)" >&2; exit 2 ;;
+    esac
+done
 missing=""
 for p in $PKGS; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -9,5 +9,6 @@
 int cmd_run(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_summarize(int argc, char **argv);
 
 #endif

@@ -14,12 +14,14 @@ static const char USAGE[] =
     "  run CONFIG.yaml       train every run of an experiment (see 'actbench run --help')\n"
     "  validate CONFIG.yaml  check an experiment and print its runs; trains nothing\n"
     "  report DIR...         compare the results of one or more result directories\n"
+    "  summarize DIR         rebuild DIR/summary.json; list the runs missing or failed\n"
     "\n"
     "options:\n"
     "  -h, --help            show this help\n"
     "  -V, --version         show the version\n"
     "\n"
-    "exit codes: 0 ok, 1 a run failed, 2 usage or configuration error, 130 interrupted\n";
+    "exit codes: 0 ok, 1 a run failed (summarize: some run missing or failed),\n"
+    "2 usage or configuration error, 130 interrupted\n";
 
 int main(int argc, char **argv)
 {
@@ -39,7 +41,8 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "run")) return cmd_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "validate")) return cmd_validate(argc - 1, argv + 1);
     if (!strcmp(cmd, "report")) return cmd_report(argc - 1, argv + 1);
-    fprintf(stderr, "actbench: unknown command '%s'; expected one of run, validate, report "
+    if (!strcmp(cmd, "summarize")) return cmd_summarize(argc - 1, argv + 1);
+    fprintf(stderr, "actbench: unknown command '%s'; expected one of run, validate, report, summarize "
                     "(see 'actbench --help')\n", cmd);
     return AB_EXIT_USAGE;
 }

@@ -1,13 +1,18 @@
 /* summary.c: the summary table of a result directory and its groups over
- * seeds. Reads only run files; knows nothing of how they were made. */
+ * seeds, and what the directory lacks compared with its manifest. Reads
+ * only the manifest and the run files; knows nothing of how they were
+ * made. */
 #include "summary.h"
 #include <dirent.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "../config/experiment.h"
 #include "../run/json_num.h"
+#include "../run/result_dir.h"
 #include "../run/run_file.h"
 
 const char *const AB_SUMMARY_METRICS[] = {
@@ -57,33 +62,67 @@ cJSON *ab_runs_read(const char *dir, ab_error *err)
     return arr;
 }
 
-static int skip_key(const char *k)
+/* Keys of a resolved config that are not settings of a summary: the run
+ * ID (a column of its own) and the free-text description. The name is a
+ * setting (it tells the rows of several experiments apart) but never swept. */
+static int skip_key(const char *k, int settings)
 {
-    return !strcmp(k, "run_id") || !strcmp(k, "name") || !strcmp(k, "description");
+    return !strcmp(k, "run_id") || !strcmp(k, "description") || (!settings && !strcmp(k, "name"));
 }
 
-/* Adds the dot paths of every leaf of cfg to paths (once each). */
-static void collect_paths(cJSON *paths, const cJSON *cfg, const char *prefix)
+/* Adds the dot paths of every leaf of cfg to paths (once each). A path
+ * seen for the first time goes right after the path before it in cfg, so
+ * that a key some runs lack (model.alpha of relu) keeps its place in the
+ * configuration's order. *at is the index after the last path placed. */
+static void collect_paths_at(cJSON *paths, const cJSON *cfg, const char *prefix, int settings, int *at)
 {
-    for (const cJSON *c = cfg->child; c; c = c->next) {
-        if (!prefix[0] && skip_key(c->string)) continue;
+    for (const cJSON *c = cJSON_IsObject(cfg) ? cfg->child : NULL; c; c = c->next) {
+        if (!prefix[0] && skip_key(c->string, settings)) continue;
         char path[512];
         snprintf(path, sizeof path, "%s%s%s", prefix, prefix[0] ? "." : "", c->string);
         if (cJSON_IsObject(c) && strcmp(path, "model.init")) { /* an init mapping is one value */
-            collect_paths(paths, c, path);
+            collect_paths_at(paths, c, path, settings, at);
             continue;
         }
-        int seen = 0;
-        for (const cJSON *p = paths->child; p && !seen; p = p->next) seen = !strcmp(p->valuestring, path);
-        if (!seen) cJSON_AddItemToArray(paths, cJSON_CreateString(path));
+        int idx = 0, found = -1;
+        for (const cJSON *p = paths->child; p && found < 0; p = p->next, idx++)
+            if (!strcmp(p->valuestring, path)) found = idx;
+        if (found >= 0) {
+            *at = found + 1;
+            continue;
+        }
+        cJSON *item = cJSON_CreateString(path);
+        if (!item) continue;
+        cJSON *after = cJSON_GetArrayItem(paths, *at);
+        if (!after) {
+            cJSON_AddItemToArray(paths, item);
+        } else { /* linked by hand: Debian's cJSON 1.7.15 refuses cJSON_InsertItemInArray */
+            item->next = after;
+            item->prev = after->prev; /* the first item's prev is the last item */
+            if (after == paths->child) paths->child = item;
+            else after->prev->next = item;
+            after->prev = item;
+        }
+        (*at)++;
     }
+}
+
+static void collect_paths(cJSON *paths, const cJSON *cfg, const char *prefix, int settings)
+{
+    int at = 0;
+    collect_paths_at(paths, cfg, prefix, settings, &at);
 }
 
 cJSON *ab_runs_swept(const cJSON *runs)
 {
     cJSON *all = cJSON_CreateArray(), *swept = cJSON_CreateArray();
+    if (!all || !swept) {
+        cJSON_Delete(all);
+        cJSON_Delete(swept);
+        return NULL;
+    }
     for (const cJSON *r = runs->child; r; r = r->next)
-        collect_paths(all, cJSON_GetObjectItemCaseSensitive(r, "config"), "");
+        collect_paths(all, cJSON_GetObjectItemCaseSensitive(r, "config"), "", 0);
     for (const cJSON *p = all->child; p; p = p->next) {
         if (!strcmp(p->valuestring, "seed")) continue;
         /* swept: two runs that have the key hold different values (a key
@@ -96,7 +135,7 @@ cJSON *ab_runs_swept(const cJSON *runs)
             char *text = ab_config_canonical(v, NULL);
             if (!first) first = text;
             else {
-                differs = strcmp(first, text) != 0;
+                differs = !text || strcmp(first, text) != 0;
                 free(text);
             }
         }
@@ -113,18 +152,22 @@ static const cJSON *final_of(const cJSON *run, const char *key)
     return cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(run, "final"), key);
 }
 
-static cJSON *make_row(const cJSON *run, const cJSON *swept)
+static cJSON *dup_or_null(const cJSON *v)
+{
+    return v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull();
+}
+
+static cJSON *make_row(const cJSON *run, const cJSON *settings)
 {
     cJSON *row = cJSON_CreateObject();
+    if (!row) return NULL;
     const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(run, "config");
-    cJSON_AddItemToObject(row, "run_id", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(run, "run_id"), 1));
-    for (const cJSON *p = swept->child; p; p = p->next) {
-        const cJSON *v = ab_config_get(cfg, p->valuestring);
-        cJSON_AddItemToObject(row, p->valuestring, v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull());
-    }
-    cJSON_AddItemToObject(row, "status", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(run, "status"), 1));
+    cJSON_AddItemToObject(row, "run_id", dup_or_null(cJSON_GetObjectItemCaseSensitive(run, "run_id")));
+    for (const cJSON *p = settings->child; p; p = p->next)
+        cJSON_AddItemToObject(row, p->valuestring, dup_or_null(ab_config_get(cfg, p->valuestring)));
+    cJSON_AddItemToObject(row, "status", dup_or_null(cJSON_GetObjectItemCaseSensitive(run, "status")));
     const cJSON *de = cJSON_GetObjectItemCaseSensitive(run, "diverged_epoch");
-    cJSON_AddItemToObject(row, "diverged_epoch", de ? cJSON_Duplicate(de, 1) : cJSON_CreateNull());
+    cJSON_AddItemToObject(row, "diverged_epoch", cJSON_IsNumber(de) ? cJSON_Duplicate(de, 1) : cJSON_CreateNull());
     for (int m = 0; AB_SUMMARY_METRICS[m]; m++) {
         const cJSON *v = final_of(run, AB_SUMMARY_METRICS[m]);
         cJSON_AddItemToObject(row, AB_SUMMARY_METRICS[m], cJSON_IsNumber(v) ? cJSON_Duplicate(v, 1) : cJSON_CreateNull());
@@ -147,9 +190,10 @@ static cJSON *make_row(const cJSON *run, const cJSON *swept)
 static char *group_key(const cJSON *row, const cJSON *swept)
 {
     cJSON *k = cJSON_CreateObject();
+    if (!k) return NULL;
     for (const cJSON *p = swept->child; p; p = p->next)
         if (strcmp(p->valuestring, "seed"))
-            cJSON_AddItemToObject(k, p->valuestring, cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(row, p->valuestring), 1));
+            cJSON_AddItemToObject(k, p->valuestring, dup_or_null(cJSON_GetObjectItemCaseSensitive(row, p->valuestring)));
     char *text = ab_config_canonical(k, NULL);
     cJSON_Delete(k);
     return text;
@@ -181,33 +225,36 @@ static void add_stats(cJSON *g, const char *metric, const cJSON *rows, char *con
     cJSON_AddNumberToObject(g, name, n);
 }
 
-static cJSON *make_groups(const cJSON *rows, const cJSON *swept)
+/* Groups of the rows that differ only in the seed; every setting but the
+ * seed is the same within a group, and the group carries it. */
+static cJSON *make_groups(const cJSON *rows, const cJSON *swept, const cJSON *settings)
 {
     int n_rows = cJSON_GetArraySize(rows);
     char **keys = calloc((size_t)n_rows + 1, sizeof *keys);
-    int i = 0;
-    for (const cJSON *r = rows->child; r; r = r->next) keys[i++] = group_key(r, swept);
     cJSON *groups = cJSON_CreateArray();
+    int i = 0, ok = keys && groups;
+    for (const cJSON *r = rows->child; r && ok; r = r->next) ok = (keys[i++] = group_key(r, swept)) != NULL;
     i = 0;
-    for (const cJSON *r = rows->child; r; r = r->next, i++) {
+    for (const cJSON *r = rows->child; r && ok; r = r->next, i++) {
         int first = 1;
         for (int j = 0; j < i && first; j++) first = strcmp(keys[j], keys[i]) != 0;
         if (!first) continue;
         cJSON *g = cJSON_CreateObject();
-        for (const cJSON *p = swept->child; p; p = p->next)
+        if (!(ok = g != NULL)) break;
+        for (const cJSON *p = settings->child; p; p = p->next)
             if (strcmp(p->valuestring, "seed"))
-                cJSON_AddItemToObject(g, p->valuestring, cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(r, p->valuestring), 1));
-        int n = 0, ok = 0, div = 0, failed = 0, j = 0;
+                cJSON_AddItemToObject(g, p->valuestring, dup_or_null(cJSON_GetObjectItemCaseSensitive(r, p->valuestring)));
+        int n = 0, n_ok = 0, div = 0, failed = 0, j = 0;
         for (const cJSON *q = rows->child; q; q = q->next, j++) {
             if (strcmp(keys[j], keys[i])) continue;
             const char *st = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(q, "status"));
             n++;
-            ok += st && !strcmp(st, "ok");
+            n_ok += st && !strcmp(st, "ok");
             div += st && !strcmp(st, "diverged");
             failed += !st || !strcmp(st, "failed");
         }
         cJSON_AddNumberToObject(g, "n", n);
-        cJSON_AddNumberToObject(g, "n_ok", ok);
+        cJSON_AddNumberToObject(g, "n_ok", n_ok);
         cJSON_AddNumberToObject(g, "n_diverged", div);
         cJSON_AddNumberToObject(g, "n_failed", failed);
         for (int m = 0; AB_SUMMARY_METRICS[m]; m++) add_stats(g, AB_SUMMARY_METRICS[m], rows, keys, keys[i]);
@@ -219,35 +266,262 @@ static cJSON *make_groups(const cJSON *rows, const cJSON *swept)
         }
         cJSON_AddItemToArray(groups, g);
     }
-    for (i = 0; i < n_rows; i++) free(keys[i]);
+    for (i = 0; keys && i < n_rows; i++) free(keys[i]);
     free(keys);
+    if (!ok) {
+        cJSON_Delete(groups);
+        return NULL;
+    }
     return groups;
 }
 
-cJSON *ab_summary_build(const char *dir, const char *experiment, const char *version, ab_error *err)
+/* The summary document of the run documents runs (a cJSON array). */
+static cJSON *build_summary(const cJSON *runs, const char *experiment, const char *version)
 {
-    cJSON *runs = ab_runs_read(dir, err);
-    if (!runs) return NULL;
-    cJSON *swept = ab_runs_swept(runs);
-    cJSON *doc = cJSON_CreateObject();
+    cJSON *swept = ab_runs_swept(runs), *settings = cJSON_CreateArray(), *doc = cJSON_CreateObject();
+    if (!swept || !settings || !doc) {
+        cJSON_Delete(swept);
+        cJSON_Delete(settings);
+        cJSON_Delete(doc);
+        return NULL;
+    }
+    for (const cJSON *r = runs->child; r; r = r->next)
+        collect_paths(settings, cJSON_GetObjectItemCaseSensitive(r, "config"), "", 1);
     cJSON_AddNumberToObject(doc, "schema_version", 1);
     cJSON_AddStringToObject(doc, "experiment", experiment);
     cJSON_AddStringToObject(doc, "actbench_version", version);
     cJSON_AddItemToObject(doc, "swept", swept);
+    cJSON_AddItemToObject(doc, "settings", settings);
     cJSON *rows = cJSON_AddArrayToObject(doc, "runs");
-    for (const cJSON *r = runs->child; r; r = r->next) cJSON_AddItemToArray(rows, make_row(r, swept));
-    cJSON_AddItemToObject(doc, "groups", make_groups(rows, swept));
-    cJSON_Delete(runs);
+    int ok = rows != NULL;
+    for (const cJSON *r = runs->child; r && ok; r = r->next) {
+        cJSON *row = make_row(r, settings);
+        ok = row != NULL;
+        cJSON_AddItemToArray(rows, row);
+    }
+    cJSON *groups = ok ? make_groups(rows, swept, settings) : NULL;
+    if (!groups) {
+        cJSON_Delete(doc);
+        return NULL;
+    }
+    cJSON_AddItemToObject(doc, "groups", groups);
     return doc;
+}
+
+/* 0 when the final metrics of a finished run are numbers or null, else 1 with why. */
+static int check_metrics(const cJSON *run, ab_error *why)
+{
+    const cJSON *fin = cJSON_GetObjectItemCaseSensitive(run, "final");
+    if (!cJSON_IsObject(fin)) return 0; /* a failed run: final is null */
+    for (int m = 0; AB_SUMMARY_METRICS[m]; m++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(fin, AB_SUMMARY_METRICS[m]);
+        if (!v) return ab_fail(why, AB_ERR_FORMAT, "final.%s is missing", AB_SUMMARY_METRICS[m]), 1;
+        if (!cJSON_IsNumber(v) && !cJSON_IsNull(v))
+            return ab_fail(why, AB_ERR_FORMAT, "final.%s is not a number or null", AB_SUMMARY_METRICS[m]), 1;
+    }
+    const cJSON *dead = cJSON_GetObjectItemCaseSensitive(fin, "dead_fraction");
+    if (!cJSON_IsArray(dead)) return ab_fail(why, AB_ERR_FORMAT, "final.dead_fraction is not an array"), 1;
+    for (const cJSON *v = dead->child; v; v = v->next)
+        if (!cJSON_IsNumber(v) && !cJSON_IsNull(v))
+            return ab_fail(why, AB_ERR_FORMAT, "final.dead_fraction holds something other than numbers"), 1;
+    return 0;
+}
+
+/* The sorted names of the *.json files of DIR/runs (not hidden ones).
+ * NULL with err when it cannot be read; an absent runs/ is empty. */
+static char **list_runs(const char *dir, size_t *n_out, ab_error *err)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/runs", dir);
+    *n_out = 0;
+    char **names = calloc(1, sizeof *names);
+    if (!names) return ab_fail(err, AB_ERR_NOMEM, "out of memory"), NULL;
+    DIR *d = opendir(path);
+    if (!d) {
+        if (errno == ENOENT) return names;
+        ab_fail(err, AB_ERR_IO, "%s: cannot read the runs directory: %s", path, strerror(errno));
+        free(names);
+        return NULL;
+    }
+    size_t n = 0, cap = 1;
+    struct dirent *e;
+    int ok = 1;
+    while (ok && (e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (e->d_name[0] == '.' || len < 6 || strcmp(e->d_name + len - 5, ".json")) continue;
+        if (n + 1 >= cap) {
+            char **nn = realloc(names, (cap *= 2) * sizeof *names);
+            if (!(ok = nn != NULL)) break;
+            names = nn;
+        }
+        ok = (names[n++] = strdup(e->d_name)) != NULL;
+    }
+    closedir(d);
+    if (!ok) {
+        for (size_t i = 0; i < n; i++) free(names[i]);
+        free(names);
+        ab_fail(err, AB_ERR_NOMEM, "%s: out of memory listing it", path);
+        return NULL;
+    }
+    qsort(names, n, sizeof *names, cmp_str);
+    names[n] = NULL;
+    *n_out = n;
+    return names;
+}
+
+static int add_unfinished(ab_dir_state *s, const char *state, const char *run_id, const char *settings, const char *why)
+{
+    cJSON *u = cJSON_CreateObject();
+    if (!u) return -1;
+    cJSON_AddItemToArray(s->unfinished, u);
+    if (!cJSON_AddStringToObject(u, "state", state) || !cJSON_AddStringToObject(u, "run_id", run_id) ||
+        !cJSON_AddStringToObject(u, "settings", settings ? settings : "") ||
+        !(why ? cJSON_AddStringToObject(u, "why", why) : cJSON_AddNullToObject(u, "why")))
+        return -1;
+    return 0;
+}
+
+static int add_problem(ab_dir_state *s, const char *path, const char *what)
+{
+    char line[5000];
+    snprintf(line, sizeof line, "%s: %s; left out of the summary", path, what);
+    cJSON *str = cJSON_CreateString(line);
+    if (!str) return -1;
+    cJSON_AddItemToArray(s->problems, str);
+    return 0;
+}
+
+/* The entry of the manifest for run_id, or NULL. */
+static const cJSON *manifest_entry(const cJSON *man, const char *run_id)
+{
+    const cJSON *runs = cJSON_GetObjectItemCaseSensitive(man, "runs");
+    for (const cJSON *r = runs ? runs->child : NULL; r; r = r->next)
+        if (!strcmp(cJSON_GetObjectItemCaseSensitive(r, "run_id")->valuestring, run_id)) return r;
+    return NULL;
+}
+
+/* The state the scan gave each file, by run ID, for the manifest pass. */
+typedef struct {
+    char *id;
+    int state; /* 0 finished, 1 failed, 2 damaged */
+    const char *why;
+} seen_file;
+
+ab_status ab_dir_scan(const char *dir, const char *experiment, const char *version, ab_dir_state *s, ab_error *err)
+{
+    memset(s, 0, sizeof *s);
+    cJSON *man = NULL;
+    ab_error e = {{0}};
+    if (ab_manifest_read(dir, &man, &e) != AB_OK) return ab_fail(err, AB_ERR_ARG, "%s", e.msg);
+    if (!man) {
+        struct stat st;
+        if (stat(dir, &st) != 0) return ab_fail(err, AB_ERR_ARG, "%s: %s", dir, strerror(errno));
+        return ab_fail(err, AB_ERR_ARG, "%s: no experiment.json: not a result directory of 'actbench run'", dir);
+    }
+    if (!experiment) experiment = cJSON_GetObjectItemCaseSensitive(man, "experiment")->valuestring;
+    const cJSON *listed = cJSON_GetObjectItemCaseSensitive(man, "runs");
+    s->expected = listed ? cJSON_GetArraySize(listed) : -1;
+    size_t n = 0;
+    char **names = list_runs(dir, &n, err);
+    if (!names) {
+        cJSON_Delete(man);
+        return AB_ERR_IO;
+    }
+    cJSON *runs = cJSON_CreateArray();
+    seen_file *seen = calloc(n + 1, sizeof *seen);
+    cJSON *whys = cJSON_CreateArray(); /* keeps the why strings of damaged files alive */
+    s->unfinished = cJSON_CreateArray();
+    s->problems = cJSON_CreateArray();
+    ab_status st = runs && seen && whys && s->unfinished && s->problems ? AB_OK : AB_ERR_NOMEM;
+    size_t n_seen = 0;
+    for (size_t i = 0; i < n && st == AB_OK; i++) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/runs/%s", dir, names[i]);
+        cJSON *doc = NULL;
+        ab_error why = {{0}};
+        ab_run_kind k = ab_run_file_load(path, experiment, &doc, &why);
+        if (k == AB_RUN_FINISHED && check_metrics(doc, &why)) k = AB_RUN_DAMAGED;
+        seen_file *f = &seen[n_seen++];
+        f->id = names[i];
+        f->id[strlen(f->id) - 5] = '\0'; /* the run ID: the name without .json */
+        if (k == AB_RUN_FINISHED || k == AB_RUN_FAILED) {
+            const char *status = cJSON_GetObjectItemCaseSensitive(doc, "status")->valuestring;
+            s->ok += !strcmp(status, "ok");
+            s->diverged += !strcmp(status, "diverged");
+            f->state = k == AB_RUN_FAILED;
+            if (k == AB_RUN_FAILED) {
+                f->why = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(doc, "error"));
+                s->failed++;
+            }
+            cJSON_AddItemToArray(runs, doc); /* keeps f->why alive */
+            s->rows++;
+            continue;
+        }
+        cJSON_Delete(doc);
+        cJSON *w = cJSON_CreateString(why.msg);
+        if (!w || add_problem(s, path, why.msg)) {
+            cJSON_Delete(w);
+            st = AB_ERR_NOMEM;
+            break;
+        }
+        cJSON_AddItemToArray(whys, w);
+        f->state = 2;
+        f->why = w->valuestring;
+        if (manifest_entry(man, f->id)) s->damaged++;
+    }
+    /* the manifest's runs, in its order: missing, failed or damaged */
+    for (const cJSON *r = listed ? listed->child : NULL; r && st == AB_OK; r = r->next) {
+        const char *id = cJSON_GetObjectItemCaseSensitive(r, "run_id")->valuestring;
+        const char *settings = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "settings"));
+        const seen_file *f = NULL;
+        for (size_t i = 0; i < n_seen && !f; i++)
+            if (!strcmp(seen[i].id, id)) f = &seen[i];
+        int bad = 0;
+        if (!f) {
+            s->missing++;
+            bad = add_unfinished(s, "missing", id, settings, NULL);
+        } else if (f->state == 1) {
+            bad = add_unfinished(s, "failed", id, settings, f->why ? f->why : "no error recorded");
+        } else if (f->state == 2) {
+            bad = add_unfinished(s, "damaged", id, settings, f->why);
+        }
+        if (bad) st = AB_ERR_NOMEM;
+    }
+    if (st == AB_OK && !(s->summary = build_summary(runs, experiment, version))) st = AB_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    free(names);
+    free(seen);
+    cJSON_Delete(whys);
+    cJSON_Delete(runs);
+    cJSON_Delete(man);
+    if (st != AB_OK) {
+        ab_dir_state_free(s);
+        return ab_fail(err, st, "%s: out of memory building the summary", dir);
+    }
+    return AB_OK;
+}
+
+void ab_dir_state_free(ab_dir_state *s)
+{
+    cJSON_Delete(s->summary);
+    cJSON_Delete(s->unfinished);
+    cJSON_Delete(s->problems);
+    memset(s, 0, sizeof *s);
+}
+
+ab_status ab_dir_state_write(const char *dir, const ab_dir_state *s, ab_error *err)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/summary.json", dir);
+    return ab_json_write_file(path, s->summary, err);
 }
 
 ab_status ab_summary_write(const char *dir, const char *experiment, const char *version, ab_error *err)
 {
-    cJSON *doc = ab_summary_build(dir, experiment, version, err);
-    if (!doc) return AB_ERR_IO;
-    char path[4096];
-    snprintf(path, sizeof path, "%s/summary.json", dir);
-    ab_status st = ab_json_write_file(path, doc, err);
-    cJSON_Delete(doc);
+    ab_dir_state s;
+    ab_status st = ab_dir_scan(dir, experiment, version, &s, err);
+    if (st != AB_OK) return st;
+    st = ab_dir_state_write(dir, &s, err);
+    ab_dir_state_free(&s);
     return st;
 }

@@ -1,10 +1,13 @@
-/* run_file.c: atomic JSON files (temporary file, fsync, rename) and the
- * failed-run document. */
+/* run_file.c: atomic JSON files (temporary file, fsync, rename), the
+ * failed-run document, and reading a run file back with a check of its
+ * fields. */
 #include "run_file.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "train_run.h"
 
@@ -46,8 +49,12 @@ ab_status ab_run_file_write(const char *runs_dir, const char *run_id, const cJSO
 
 ab_status ab_json_write_file(const char *path, const cJSON *doc, ab_error *err)
 {
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
+    char tmp[4096], host[256] = "host";
+    if (gethostname(host, sizeof host) != 0) snprintf(host, sizeof host, "host");
+    host[sizeof host - 1] = '\0';
+    for (char *c = host; *c; c++)
+        if (*c == '/') *c = '_';
+    snprintf(tmp, sizeof tmp, "%s.%s.%ld.tmp", path, host, (long)getpid());
     return write_atomic(path, tmp, doc, err);
 }
 
@@ -55,37 +62,140 @@ cJSON *ab_run_failed_doc(const char *run_id, const cJSON *resolved, const char *
                          int blas_threads, const char *why)
 {
     cJSON *doc = ab_run_doc_new(run_id, resolved, version, blas_threads, "failed", why);
+    if (!doc) return NULL;
     cJSON_AddArrayToObject(doc, "epochs");
     cJSON_AddNullToObject(doc, "final");
     return doc;
 }
 
-cJSON *ab_json_read_file(const char *path, ab_error *err)
+/* The whole of a regular file into a NUL-terminated buffer; NULL with err. */
+static char *slurp(const char *path, size_t *len_out, ab_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    /* O_NONBLOCK: a FIFO named like a run file must not hang the reader */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
         ab_fail(err, AB_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ab_fail(err, AB_ERR_IO, "%s: not a regular file", path);
+        close(fd);
         return NULL;
     }
     size_t cap = 1 << 16, len = 0;
     char *buf = malloc(cap);
-    size_t got;
-    while (buf && (got = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-        len += got;
+    ssize_t got = 0;
+    while (buf && (got = read(fd, buf + len, cap - len - 1)) > 0) {
+        len += (size_t)got;
         if (len + 1 == cap) {
             char *nb = realloc(buf, cap *= 2);
             if (!nb) free(buf);
             buf = nb;
         }
     }
-    fclose(f);
+    int read_errno = got < 0 ? errno : 0;
+    close(fd);
     if (!buf) {
-        ab_fail(err, AB_ERR_NOMEM, "%s: out of memory", path);
+        ab_fail(err, AB_ERR_NOMEM, "%s: out of memory reading it", path);
+        return NULL;
+    }
+    if (read_errno) {
+        free(buf);
+        ab_fail(err, AB_ERR_IO, "%s: cannot read: %s", path, strerror(read_errno));
         return NULL;
     }
     buf[len] = '\0';
-    cJSON *doc = cJSON_Parse(buf);
+    *len_out = len;
+    return buf;
+}
+
+cJSON *ab_json_read_file(const char *path, ab_error *err)
+{
+    size_t len = 0;
+    char *buf = slurp(path, &len, err);
+    if (!buf) return NULL;
+    size_t blank = 0;
+    while (blank < len && strchr(" \t\r\n", buf[blank])) blank++;
+    if (blank == len) {
+        free(buf);
+        ab_fail(err, AB_ERR_FORMAT, "%s: empty file", path);
+        return NULL;
+    }
+    const char *end = NULL;
+    cJSON *doc = cJSON_ParseWithOpts(buf, &end, 1);
+    if (!doc) {
+        size_t at = end && end >= buf && end <= buf + len ? (size_t)(end - buf) : len;
+        if (!memchr(buf, '\0', len) && at >= len)
+            ab_fail(err, AB_ERR_FORMAT, "%s: truncated JSON: the text ends (byte %zu) inside the document", path, len);
+        else
+            ab_fail(err, AB_ERR_FORMAT, "%s: not valid JSON (at byte %zu of %zu)", path, at, len);
+    }
     free(buf);
-    if (!doc) ab_fail(err, AB_ERR_FORMAT, "%s: not valid JSON", path);
     return doc;
+}
+
+static const char *json_type(const cJSON *v)
+{
+    return !v ? "missing" : cJSON_IsNull(v) ? "null" : cJSON_IsBool(v) ? "a boolean" : cJSON_IsNumber(v) ? "a number"
+         : cJSON_IsString(v) ? "a string" : cJSON_IsArray(v) ? "an array" : "an object";
+}
+
+/* 0 when the document has the fields of a run file, else 1 with err. */
+static int check_fields(const cJSON *doc, const char *id, ab_error *err, const char **status)
+{
+    if (!cJSON_IsObject(doc)) return ab_fail(err, AB_ERR_FORMAT, "not a run file: the JSON is %s, not an object", json_type(doc)), 1;
+    const cJSON *rid = cJSON_GetObjectItemCaseSensitive(doc, "run_id");
+    const cJSON *st = cJSON_GetObjectItemCaseSensitive(doc, "status");
+    const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(doc, "config");
+    const cJSON *ep = cJSON_GetObjectItemCaseSensitive(doc, "epochs");
+    const cJSON *fin = cJSON_GetObjectItemCaseSensitive(doc, "final");
+    if (!cJSON_IsString(rid)) return ab_fail(err, AB_ERR_FORMAT, "run_id is %s, expected a string", json_type(rid)), 1;
+    if (strcmp(rid->valuestring, id))
+        return ab_fail(err, AB_ERR_FORMAT, "run_id '%.40s' is not the file's name '%.40s'", rid->valuestring, id), 1;
+    if (!cJSON_IsString(st)) return ab_fail(err, AB_ERR_FORMAT, "status is %s, expected a string", json_type(st)), 1;
+    *status = st->valuestring;
+    int failed = !strcmp(st->valuestring, "failed");
+    if (!failed && strcmp(st->valuestring, "ok") && strcmp(st->valuestring, "diverged"))
+        return ab_fail(err, AB_ERR_FORMAT, "status '%.40s' is not ok, diverged or failed", st->valuestring), 1;
+    if (!cJSON_IsObject(cfg)) return ab_fail(err, AB_ERR_FORMAT, "config is %s, expected an object", json_type(cfg)), 1;
+    if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(cfg, "name")))
+        return ab_fail(err, AB_ERR_FORMAT, "config.name is %s, expected a string",
+                       json_type(cJSON_GetObjectItemCaseSensitive(cfg, "name"))), 1;
+    if (!cJSON_IsArray(ep)) return ab_fail(err, AB_ERR_FORMAT, "epochs is %s, expected an array", json_type(ep)), 1;
+    if (!cJSON_IsObject(fin) && !(failed && cJSON_IsNull(fin)))
+        return ab_fail(err, AB_ERR_FORMAT, "final is %s, expected an object%s", json_type(fin),
+                       failed ? " or null" : ""), 1;
+    return 0;
+}
+
+ab_run_kind ab_run_file_load(const char *path, const char *experiment, cJSON **doc, ab_error *err)
+{
+    *doc = NULL;
+    ab_error e = {{0}};
+    cJSON *d = ab_json_read_file(path, &e);
+    if (!d) {
+        /* the message without the leading "PATH: " */
+        size_t n = strlen(path);
+        const char *what = !strncmp(e.msg, path, n) && !strncmp(e.msg + n, ": ", 2) ? e.msg + n + 2 : e.msg;
+        ab_fail(err, AB_ERR_FORMAT, "%s", what);
+        return AB_RUN_DAMAGED;
+    }
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    char id[256];
+    size_t len = strlen(base);
+    snprintf(id, sizeof id, "%.*s", (int)(len > 5 && !strcmp(base + len - 5, ".json") ? len - 5 : len), base);
+    const char *status = NULL;
+    if (check_fields(d, id, err, &status)) {
+        cJSON_Delete(d);
+        return AB_RUN_DAMAGED;
+    }
+    *doc = d;
+    const char *name = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(d, "config"), "name")->valuestring;
+    if (experiment && strcmp(name, experiment)) {
+        ab_fail(err, AB_ERR_FORMAT, "a run of experiment '%.100s', not '%.100s'", name, experiment);
+        return AB_RUN_FOREIGN;
+    }
+    return !strcmp(status, "failed") ? AB_RUN_FAILED : AB_RUN_FINISHED;
 }
