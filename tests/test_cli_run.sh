@@ -124,9 +124,9 @@ else
     skip "live display" "script(1) not installed"
 fi
 
-# ---- --shard K/N runs the runs whose validate index i has i mod N = K ----
-awk '$1 % 2 == 0 {print $2}' val.lines | sort >want0
-awk '$1 % 2 == 1 {print $2}' val.lines | sort >want1
+# ---- --shard K/N runs the runs whose validate index i has (i - 1) mod N = K ----
+awk '($1 - 1) % 2 == 0 {print $2}' val.lines | sort >want0
+awk '($1 - 1) % 2 == 1 {print $2}' val.lines | sort >want1
 act s0 run "$small" --shard 0/2 -o s0
 expect "--shard 0/2 exit status" "$status" 0
 act s1 run "$small" --shard 1/2 -o s1

@@ -6,7 +6,7 @@
  * documented type, null only where the table does not say "never"; the
  * text must be JSON without NaN/Infinity. Nested objects and arrays are
  * checked when a table NAME.field or NAME.field[] exists. Field families:
- * <swept> (the summary's swept paths; without seed in groups), <metric>
+ * <setting> (the summary's settings paths; without seed in groups), <metric>
  * (each row of the summary.metrics table) and <K> (1, 2, ... L with the
  * same L for every family of the object). Prints one line per problem;
  * exits 1 when there is any. */
@@ -169,17 +169,17 @@ static void substitute(char *out, size_t size, const char *name, const char *wor
     snprintf(out, size, "%.*s%s%s", (int)(at - name), name, value, at + strlen(word));
 }
 
-static int expand(pattern *p, const table *t, const cJSON *swept, int skip_seed)
+static int expand(pattern *p, const table *t, const cJSON *settings, int skip_seed)
 {
     int n = 0;
     const table *metrics = find_table("summary.metrics");
     for (int i = 0; i < t->n; i++) {
         const field *fd = &t->fields[i];
         char buf[160];
-        if (strstr(fd->name, "<swept>")) {
-            for (const cJSON *s = swept ? swept->child : NULL; s; s = s->next) {
+        if (strstr(fd->name, "<setting>")) {
+            for (const cJSON *s = settings ? settings->child : NULL; s; s = s->next) {
                 if (!cJSON_IsString(s) || (skip_seed && !strcmp(s->valuestring, "seed"))) continue;
-                substitute(buf, sizeof buf, fd->name, "<swept>", s->valuestring);
+                substitute(buf, sizeof buf, fd->name, "<setting>", s->valuestring);
                 add_pattern(p, &n, buf, fd);
             }
         } else if (strstr(fd->name, "<metric>") && metrics) {
@@ -211,9 +211,9 @@ static int match_k(const char *pat, const char *key)
     return k;
 }
 
-static void check_object(const char *tname, const cJSON *obj, const char *path, const cJSON *swept);
+static void check_object(const char *tname, const cJSON *obj, const char *path, const cJSON *settings);
 
-static void check_value(const char *tname, const field *fd, const cJSON *v, const char *path, const cJSON *swept)
+static void check_value(const char *tname, const field *fd, const cJSON *v, const char *path, const cJSON *settings)
 {
     if (cJSON_IsNull(v)) {
         if (!fd->nullable) problem(path, "is null; the table says never%s%s", "", "");
@@ -224,7 +224,7 @@ static void check_value(const char *tname, const field *fd, const cJSON *v, cons
     else if (!ok) problem(path, "expected %s%s", fd->type, "");
     char sub[256];
     snprintf(sub, sizeof sub, "%s.%s", tname, fd->name);
-    if (cJSON_IsObject(v) && find_table(sub)) check_object(sub, v, path, swept);
+    if (cJSON_IsObject(v) && find_table(sub)) check_object(sub, v, path, settings);
     snprintf(sub, sizeof sub, "%s.%s[]", tname, fd->name);
     if (cJSON_IsArray(v) && find_table(sub)) {
         int i = 0;
@@ -232,12 +232,12 @@ static void check_value(const char *tname, const field *fd, const cJSON *v, cons
             char ep[1024];
             snprintf(ep, sizeof ep, "%.900s[%d]", path, i);
             if (!cJSON_IsObject(e)) problem(ep, "expected an object%s%s", "", "");
-            else check_object(sub, e, ep, swept);
+            else check_object(sub, e, ep, settings);
         }
     }
 }
 
-static void check_object(const char *tname, const cJSON *obj, const char *path, const cJSON *swept)
+static void check_object(const char *tname, const cJSON *obj, const char *path, const cJSON *settings)
 {
     const table *t = find_table(tname);
     if (!t) {
@@ -245,7 +245,7 @@ static void check_object(const char *tname, const cJSON *obj, const char *path, 
         return;
     }
     pattern *p = calloc(MAX_PATTERNS, sizeof *p);
-    int n = expand(p, t, swept, strcmp(tname, "summary.runs[]") != 0);
+    int n = expand(p, t, settings, strcmp(tname, "summary.runs[]") != 0);
     for (const cJSON *c = obj->child; c; c = c->next) {
         char fp[1024];
         snprintf(fp, sizeof fp, "%.900s%s%.100s", path, path[0] ? "." : "", c->string);
@@ -256,7 +256,7 @@ static void check_object(const char *tname, const cJSON *obj, const char *path, 
             else if (!strcmp(p[i].name, c->string)) p[i].seen++, found = i;
         }
         if (found < 0) problem(fp, "field not documented in table '%s'%s", tname, "");
-        else check_value(tname, p[found].fd, c, fp, swept);
+        else check_value(tname, p[found].fd, c, fp, settings);
     }
     int L = 0, any_k = 0;
     for (int i = 0; i < n; i++) {
@@ -344,7 +344,7 @@ int main(int argc, char **argv)
         const char *base = strrchr(argv[i], '/');
         base = base ? base + 1 : argv[i];
         const char *kind = !strcmp(base, "summary.json") ? "summary" : !strcmp(base, "experiment.json") ? "experiment" : "run";
-        check_object(kind, doc, "", cJSON_GetObjectItemCaseSensitive(doc, "swept"));
+        check_object(kind, doc, "", cJSON_GetObjectItemCaseSensitive(doc, "settings"));
         cJSON_Delete(doc);
     }
     printf("check_schema: %d files, %d problems\n", argc - 2, g_errors);
