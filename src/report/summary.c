@@ -15,9 +15,7 @@
 #include "../run/result_dir.h"
 #include "../run/run_file.h"
 
-const char *const AB_SUMMARY_METRICS[] = {
-    "test_accuracy", "test_loss", "train_accuracy", "train_loss", "train_test_gap", "val_accuracy",
-    "val_loss", "best_epoch", "epochs_completed", "seconds", "examples_per_second", NULL};
+const char *const *const AB_SUMMARY_METRICS = AB_FINAL_METRICS;
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -308,25 +306,6 @@ static cJSON *build_summary(const cJSON *runs, const char *experiment, const cha
     return doc;
 }
 
-/* 0 when the final metrics of a finished run are numbers or null, else 1 with why. */
-static int check_metrics(const cJSON *run, ab_error *why)
-{
-    const cJSON *fin = cJSON_GetObjectItemCaseSensitive(run, "final");
-    if (!cJSON_IsObject(fin)) return 0; /* a failed run: final is null */
-    for (int m = 0; AB_SUMMARY_METRICS[m]; m++) {
-        const cJSON *v = cJSON_GetObjectItemCaseSensitive(fin, AB_SUMMARY_METRICS[m]);
-        if (!v) return ab_fail(why, AB_ERR_FORMAT, "final.%s is missing", AB_SUMMARY_METRICS[m]), 1;
-        if (!cJSON_IsNumber(v) && !cJSON_IsNull(v))
-            return ab_fail(why, AB_ERR_FORMAT, "final.%s is not a number or null", AB_SUMMARY_METRICS[m]), 1;
-    }
-    const cJSON *dead = cJSON_GetObjectItemCaseSensitive(fin, "dead_fraction");
-    if (!cJSON_IsArray(dead)) return ab_fail(why, AB_ERR_FORMAT, "final.dead_fraction is not an array"), 1;
-    for (const cJSON *v = dead->child; v; v = v->next)
-        if (!cJSON_IsNumber(v) && !cJSON_IsNull(v))
-            return ab_fail(why, AB_ERR_FORMAT, "final.dead_fraction holds something other than numbers"), 1;
-    return 0;
-}
-
 /* The sorted names of the *.json files of DIR/runs (not hidden ones).
  * NULL with err when it cannot be read; an absent runs/ is empty. */
 static char **list_runs(const char *dir, size_t *n_out, ab_error *err)
@@ -440,7 +419,6 @@ ab_status ab_dir_scan(const char *dir, const char *experiment, const char *versi
         cJSON *doc = NULL;
         ab_error why = {{0}};
         ab_run_kind k = ab_run_file_load(path, experiment, &doc, &why);
-        if (k == AB_RUN_FINISHED && check_metrics(doc, &why)) k = AB_RUN_DAMAGED;
         seen_file *f = &seen[n_seen++];
         f->id = names[i];
         f->id[strlen(f->id) - 5] = '\0'; /* the run ID: the name without .json */

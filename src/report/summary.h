@@ -41,7 +41,7 @@ cJSON *ab_runs_read(const char *dir, ab_error *err);
 /* The dot paths of a resolved config whose values differ between the
  * configs in runs (plus "seed"), in the order they first appear. */
 cJSON *ab_runs_swept(const cJSON *runs);
-/* The final metrics a summary row carries, in order. */
-extern const char *const AB_SUMMARY_METRICS[];
+/* The final metrics a summary row carries, in order (AB_FINAL_METRICS). */
+extern const char *const *const AB_SUMMARY_METRICS;
 
 #endif

@@ -68,6 +68,32 @@ cJSON *ab_run_failed_doc(const char *run_id, const cJSON *resolved, const char *
     return doc;
 }
 
+const char *const AB_FINAL_METRICS[] = {
+    "test_accuracy", "test_loss", "train_accuracy", "train_loss", "train_test_gap", "val_accuracy",
+    "val_loss", "best_epoch", "epochs_completed", "seconds", "examples_per_second", NULL};
+
+/* 1 when text[0..len) is not JSON because it ends with brackets still
+ * open (a file cut short), 0 otherwise. */
+static int cut_short(const char *text, size_t len)
+{
+    long depth = 0;
+    int in_str = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = text[i];
+        if (in_str) {
+            if (c == '\\') i++;
+            else if (c == '"') in_str = 0;
+        } else if (c == '"') {
+            in_str = 1;
+        } else if (c == '{' || c == '[') {
+            depth++;
+        } else if (c == '}' || c == ']') {
+            if (--depth < 0) return 0;
+        }
+    }
+    return depth > 0 || in_str;
+}
+
 /* The whole of a regular file into a NUL-terminated buffer; NULL with err. */
 static char *slurp(const char *path, size_t *len_out, ab_error *err)
 {
@@ -126,8 +152,8 @@ cJSON *ab_json_read_file(const char *path, ab_error *err)
     cJSON *doc = cJSON_ParseWithOpts(buf, &end, 1);
     if (!doc) {
         size_t at = end && end >= buf && end <= buf + len ? (size_t)(end - buf) : len;
-        if (!memchr(buf, '\0', len) && at >= len)
-            ab_fail(err, AB_ERR_FORMAT, "%s: truncated JSON: the text ends (byte %zu) inside the document", path, len);
+        if (!memchr(buf, '\0', len) && cut_short(buf, len))
+            ab_fail(err, AB_ERR_FORMAT, "%s: truncated JSON: the file ends (byte %zu) inside the document", path, len);
         else
             ab_fail(err, AB_ERR_FORMAT, "%s: not valid JSON (at byte %zu of %zu)", path, at, len);
     }
@@ -166,6 +192,19 @@ static int check_fields(const cJSON *doc, const char *id, ab_error *err, const c
     if (!cJSON_IsObject(fin) && !(failed && cJSON_IsNull(fin)))
         return ab_fail(err, AB_ERR_FORMAT, "final is %s, expected an object%s", json_type(fin),
                        failed ? " or null" : ""), 1;
+    if (failed) return 0;
+    for (int m = 0; AB_FINAL_METRICS[m]; m++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(fin, AB_FINAL_METRICS[m]);
+        if (!cJSON_IsNumber(v) && !cJSON_IsNull(v))
+            return ab_fail(err, AB_ERR_FORMAT, "final.%s is %s, expected a number or null", AB_FINAL_METRICS[m],
+                           json_type(v)), 1;
+    }
+    const cJSON *dead = cJSON_GetObjectItemCaseSensitive(fin, "dead_fraction");
+    if (!cJSON_IsArray(dead))
+        return ab_fail(err, AB_ERR_FORMAT, "final.dead_fraction is %s, expected an array", json_type(dead)), 1;
+    for (const cJSON *v = dead->child; v; v = v->next)
+        if (!cJSON_IsNumber(v) && !cJSON_IsNull(v))
+            return ab_fail(err, AB_ERR_FORMAT, "final.dead_fraction holds %s, expected numbers or null", json_type(v)), 1;
     return 0;
 }
 

@@ -24,6 +24,10 @@ cJSON *ab_json_read_file(const char *path, ab_error *err);
  * machines sharing the directory never write the same temporary file). */
 ab_status ab_json_write_file(const char *path, const cJSON *doc, ab_error *err);
 
+/* The fields of a finished run's "final" that must be a number or null:
+ * the metrics a summary row carries (src/report/summary.c), in order. */
+extern const char *const AB_FINAL_METRICS[];
+
 /* What a run file read back holds. */
 typedef enum {
     AB_RUN_FINISHED,  /* status ok or diverged, with its final metrics */
@@ -35,7 +39,8 @@ typedef enum {
 /* Reads DIR/runs/<run_id>.json (path) and checks it: a JSON object whose
  * run_id is the file's name, status ok/diverged/failed, config an object
  * whose name is experiment (NULL: any), epochs an array, final an object
- * (null for a failed run). *doc gets the document (NULL when damaged;
+ * (null for a failed run) whose AB_FINAL_METRICS are numbers or null and
+ * whose dead_fraction is an array of them. *doc gets the document (NULL when damaged;
  * caller frees). For DAMAGED and FOREIGN, err says what is wrong, without
  * the path. */
 ab_run_kind ab_run_file_load(const char *path, const char *experiment, cJSON **doc, ab_error *err);
