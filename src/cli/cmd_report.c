@@ -15,8 +15,12 @@ static const char USAGE[] =
     "may also hold result directories, and several DIRs are pooled, a run ID\n"
     "counted once). Runs that differ only in the seed form a variant; each\n"
     "variant is compared on test accuracy with the baseline variant of the same\n"
-    "other settings (Welch's t-test, 95% CI), then claims C1-C5 get a verdict:\n"
-    "supports, contradicts or cannot tell. docs/report.md has the rules.\n"
+    "other settings (paired t-test over the seeds both have when they share 3\n"
+    "or more, else Welch's t-test; 95% CI), then claims C1-C5 get a verdict:\n"
+    "supports, contradicts or cannot tell (p-values Holm-adjusted within each\n"
+    "claim). A run file that cannot be read, is not JSON, lacks a field the\n"
+    "report needs or belongs to another experiment is named on stderr and left\n"
+    "out. docs/report.md has the rules.\n"
     "\n"
     "options:\n"
     "  --csv                  print the variant table as CSV\n"
@@ -25,7 +29,12 @@ static const char USAGE[] =
     "                         the claims always compare with relu)\n"
     "  -h, --help             show this help\n"
     "\n"
-    "exit codes: 0 ok, 2 usage error, missing directory or no runs.\n";
+    "exit codes: 0 ok; 1 the report is printed but some run files were left\n"
+    "out (each named on stderr); 2 usage error, a missing or unreadable\n"
+    "directory, no run file the report can use, or out of memory.\n";
+
+/* 'report' printed its report without some run files (named on stderr). */
+enum { EXIT_LEFT_OUT = 1 };
 
 static int usage_error(const char *msg, const char *arg)
 {
@@ -73,38 +82,61 @@ static int parse_args(report_args *a, int argc, char **argv)
     return -1;
 }
 
+/* Prints the report in the chosen format; -1 when out of memory. */
+static int print_report(const ab_report *r, const report_args *a)
+{
+    if (a->csv) return ab_report_print_csv(stdout, r);
+    if (!a->json) return ab_report_print_text(stdout, r);
+    cJSON *doc = ab_report_json(r);
+    char *text = doc ? cJSON_Print(doc) : NULL;
+    if (text) printf("%s\n", text);
+    free(text);
+    cJSON_Delete(doc);
+    return text ? 0 : -1;
+}
+
 int cmd_report(int argc, char **argv)
 {
     report_args a = {calloc((size_t)argc + 1, sizeof(char *)), 0, 0, 0, "relu"};
+    if (!a.dirs) {
+        fprintf(stderr, "actbench report: out of memory\n");
+        return AB_EXIT_USAGE;
+    }
     int code = parse_args(&a, argc, argv);
     if (code >= 0) {
         free(a.dirs);
         return code;
     }
     ab_error err = {""};
-    int dups = 0;
-    cJSON *runs = ab_report_read(a.dirs, a.n_dirs, &dups, &err);
+    ab_run_set set = {0};
+    int st = ab_report_read(&set, a.dirs, a.n_dirs, &err);
     free(a.dirs);
-    ab_report *r = runs ? ab_report_build(runs, a.baseline, &err) : NULL;
-    if (!r) {
+    if (st) {
         fprintf(stderr, "actbench report: %s\n", err.msg);
+        return AB_EXIT_USAGE;
+    }
+    const cJSON *bad;
+    cJSON_ArrayForEach(bad, set.left_out)
+        fprintf(stderr, "%s: %s\n", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(bad, "file")),
+                cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(bad, "problem")));
+    int n_left_out = cJSON_GetArraySize(set.left_out), dups = set.n_duplicates;
+    if (n_left_out)
+        fprintf(stderr, "actbench report: %d run file(s) left out (named above)\n", n_left_out);
+    ab_report *r = ab_report_build(&set, a.baseline, &err);
+    if (!r) {
+        fprintf(stderr, "actbench report: %s\n",
+                n_left_out && !strstr(err.msg, "out of memory") ? "no run file the report can use" : err.msg);
         return AB_EXIT_USAGE;
     }
     if (dups) fprintf(stderr, "actbench report: %d duplicate run(s) (same run ID) counted once\n", dups);
     int has_baseline = 0;
     for (int i = 0; i < r->n_variants; i++) has_baseline |= r->v[i].baseline == i;
     if (!has_baseline) fprintf(stderr, "actbench report: no %s runs: no baseline to compare with\n", a.baseline);
-    if (a.json) {
-        cJSON *doc = ab_report_json(r);
-        char *text = cJSON_Print(doc);
-        if (text) printf("%s\n", text);
-        free(text);
-        cJSON_Delete(doc);
-    } else if (a.csv) {
-        ab_report_print_csv(stdout, r);
-    } else {
-        ab_report_print_text(stdout, r);
-    }
+    int printed = print_report(r, &a);
     ab_report_free(r);
-    return AB_EXIT_OK;
+    if (printed) {
+        fprintf(stderr, "actbench report: out of memory printing the report\n");
+        return AB_EXIT_USAGE;
+    }
+    return n_left_out ? EXIT_LEFT_OUT : AB_EXIT_OK;
 }

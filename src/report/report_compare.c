@@ -1,9 +1,18 @@
-/* report_compare.c: one Welch comparison behind a claim verdict, as a text
- * line and a JSON object, and the rule that turns the comparisons of a
- * claim into its verdict. */
+/* report_compare.c: one comparison of two variants behind a claim verdict
+ * (or in the variant table): Welch's test always, the paired test over the
+ * seeds both variants finished when there are at least AB_MIN_PAIRS, the
+ * training-accuracy difference beside a gap; the claim's p-values
+ * Holm-adjusted; each comparison's outcome; its text line and JSON object;
+ * and the rule that turns a claim's outcomes into its verdict. Calls
+ * stats and report_fmt only. */
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 #include "../run/json_num.h"
+#include "report_fmt.h"
 #include "report_internal.h"
+
+#define AB_ALPHA 0.05
 
 ab_verdict ab_tally_verdict(const ab_tally *t)
 {
@@ -13,60 +22,271 @@ ab_verdict ab_tally_verdict(const ab_tally *t)
     return AB_CANNOT_TELL;
 }
 
-static const char *outcome_of(const ab_welch *w, int sign, ab_tally *t)
+static double metric_of(const ab_run_row *row, ab_metric m)
 {
-    if (!w->ok) return t->na++, "n/a";
-    double lo = sign > 0 ? w->ci_low : -w->ci_high, hi = sign > 0 ? w->ci_high : -w->ci_low;
-    if (lo > 0) return t->supports++, "supports";
-    if (hi < 0) return t->contradicts++, "contradicts";
-    return t->inconclusive++, "inconclusive";
+    return m == AB_M_ACC ? row->acc : m == AB_M_GAP_LAST ? row->gap : row->gap_best;
 }
 
-void ab_claim_compare(ab_claim *c, ab_tally *t, const ab_report *r, int a, int b, int gap, int sign,
-                      const char *why, const char *note)
+static double train_of(const ab_run_row *row, ab_metric m)
 {
-    cJSON *list = cJSON_GetObjectItemCaseSensitive(c->numbers, "comparisons");
-    if (!list) list = cJSON_AddArrayToObject(c->numbers, "comparisons");
+    return m == AB_M_GAP_BEST ? row->train_best : row->train;
+}
+
+/* The sample of metric m (train: the training accuracy at its epoch) over
+ * the finished runs of v. */
+static ab_sample sample_of(const ab_variant *v, ab_metric m, int train)
+{
+    ab_sample s = {NAN, NAN, 0};
+    double *x = malloc(((size_t)v->n_ok + 1) * sizeof *x);
+    if (!x) return s;
+    for (int i = 0; i < v->n_ok; i++) x[i] = train ? train_of(&v->rows[i], m) : metric_of(&v->rows[i], m);
+    s = ab_sample_of(x, v->n_ok);
+    free(x);
+    return s;
+}
+
+/* The index in v of the first finished run with seed s and a finite value. */
+static int row_of_seed(const ab_variant *v, double s, ab_metric m)
+{
+    for (int i = 0; i < v->n_ok; i++)
+        if (v->rows[i].seed == s && isfinite(metric_of(&v->rows[i], m))) return i;
+    return -1;
+}
+
+/* The paired test of a - b on metric m (train: training accuracy) over the
+ * seeds both have, each seed once; *n_pairs is their number. */
+static ab_ttest paired(const ab_variant *a, const ab_variant *b, ab_metric m, int train, int *n_pairs)
+{
+    double *d = malloc(((size_t)a->n_ok + 1) * sizeof *d);
+    *n_pairs = 0;
+    if (!d) return (ab_ttest){0, NAN, NAN, NAN, NAN, NAN, NAN, NAN, "out of memory"};
+    for (int i = 0; i < a->n_ok; i++) {
+        double s = a->rows[i].seed;
+        int j = row_of_seed(b, s, m);
+        if (!isfinite(s) || row_of_seed(a, s, m) != i || j < 0) continue;
+        d[(*n_pairs)++] = train ? train_of(&a->rows[i], m) - train_of(&b->rows[j], m)
+                                : metric_of(&a->rows[i], m) - metric_of(&b->rows[j], m);
+    }
+    ab_ttest t = ab_paired_test(d, *n_pairs, 0.95);
+    free(d);
+    return t;
+}
+
+void ab_compare(ab_comparison *c, const ab_report *r)
+{
+    c->welch = c->paired = c->last = (ab_ttest){0, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NULL};
+    c->sa = c->sb = (ab_sample){NAN, NAN, 0};
+    c->n_pairs = c->use_paired = 0;
+    c->train_diff = c->p_holm = NAN;
+    c->outcome = c->reason = NULL;
+    if (c->b < 0) return;
+    const ab_variant *a = &r->v[c->a], *b = &r->v[c->b];
+    c->sa = sample_of(a, c->metric, 0);
+    c->sb = sample_of(b, c->metric, 0);
+    c->welch = ab_welch_test(c->sa, c->sb, 0.95);
+    c->paired = paired(a, b, c->metric, 0, &c->n_pairs);
+    c->use_paired = c->n_pairs >= AB_MIN_PAIRS;
+    if (c->metric == AB_M_ACC) return;
+    int n;
+    if (c->use_paired) c->train_diff = paired(a, b, c->metric, 1, &n).diff;
+    else c->train_diff = sample_of(a, c->metric, 1).mean - sample_of(b, c->metric, 1).mean;
+    if (c->metric == AB_M_GAP_BEST)
+        c->last = c->use_paired ? paired(a, b, AB_M_GAP_LAST, 0, &n)
+                                : ab_welch_test(sample_of(a, AB_M_GAP_LAST, 0), sample_of(b, AB_M_GAP_LAST, 0), 0.95);
+}
+
+const ab_ttest *ab_comparison_used(const ab_comparison *c)
+{
+    return c->use_paired ? &c->paired : &c->welch;
+}
+
+void ab_comparison_decide(ab_comparison *c)
+{
+    const ab_ttest *t = ab_comparison_used(c);
+    if (c->b < 0) {
+        c->outcome = "n/a", c->reason = c->why;
+    } else if (!t->ok) {
+        c->outcome = "inconclusive", c->reason = t->why;
+    } else if (!(c->p_holm < AB_ALPHA)) {
+        c->outcome = "inconclusive", c->reason = "not significant (Holm p >= 0.05)";
+    } else {
+        c->outcome = t->diff * c->sign > 0 ? "supports" : "contradicts", c->reason = NULL;
+    }
+}
+
+ab_comparison *ab_comparisons_add(ab_comparisons *list, const ab_report *r, int a, int b, ab_metric metric, int sign,
+                                  const char *why, const char *note)
+{
+    if (list->n == list->cap) {
+        int cap = list->cap ? 2 * list->cap : 16;
+        ab_comparison *nc = realloc(list->c, (size_t)cap * sizeof *nc);
+        if (!nc) return NULL;
+        list->c = nc, list->cap = cap;
+    }
+    ab_comparison *c = &list->c[list->n++];
+    memset(c, 0, sizeof *c);
+    c->a = a, c->b = b, c->metric = metric, c->sign = sign, c->why = why, c->note = note;
+    ab_compare(c, r);
+    return c;
+}
+
+void ab_comparisons_free(ab_comparisons *list)
+{
+    free(list->c);
+    *list = (ab_comparisons){NULL, 0, 0};
+}
+
+static const char *metric_name(ab_metric m)
+{
+    return m == AB_M_ACC ? "test_accuracy" : m == AB_M_GAP_LAST ? "train_test_gap" : "train_test_gap_best_epoch";
+}
+
+static cJSON *test_json(const ab_ttest *t, int n_pairs)
+{
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddItemToArray(list, o);
-    const ab_variant *va = &r->v[a];
-    cJSON_AddStringToObject(o, "variant", va->label);
-    if (b < 0) {
-        t->na++;
-        cJSON_AddNullToObject(o, "versus");
-        cJSON_AddStringToObject(o, "outcome", "n/a");
-        cJSON_AddStringToObject(o, "note", why);
-        ab_str_append(&c->lines, "      %s: %s: n/a\n", va->label, why);
+    if (n_pairs >= 0) cJSON_AddNumberToObject(o, "n_pairs", n_pairs);
+    ab_json_add_num(o, "diff", t->diff);
+    ab_json_add_num(o, "ci_low", t->ci_low);
+    ab_json_add_num(o, "ci_high", t->ci_high);
+    ab_json_add_num(o, "p_value", t->p);
+    return o;
+}
+
+void ab_comparison_add_json(cJSON *o, const ab_comparison *c)
+{
+    if (c->use_paired) cJSON_AddItemToObject(o, "paired", test_json(&c->paired, c->n_pairs));
+    else cJSON_AddNullToObject(o, "paired");
+    if (c->b >= 0) cJSON_AddStringToObject(o, "test", c->use_paired ? "paired" : "welch");
+    else cJSON_AddNullToObject(o, "test");
+    ab_json_add_num(o, "p_holm", c->p_holm);
+    cJSON_AddStringToObject(o, "outcome", c->outcome ? c->outcome : "n/a");
+    if (c->reason) cJSON_AddStringToObject(o, "reason", c->reason);
+    else cJSON_AddNullToObject(o, "reason");
+}
+
+static void comparison_json(cJSON *list, const ab_comparison *c, const ab_report *r)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!cJSON_AddItemToArray(list, o)) {
+        cJSON_Delete(o);
         return;
     }
-    const ab_variant *vb = &r->v[b];
-    ab_sample sa = gap ? va->gap_s : va->acc_s, sb = gap ? vb->gap_s : vb->acc_s;
-    ab_welch w = ab_welch_test(sa, sb, 0.95);
-    const char *outcome = outcome_of(&w, sign, t);
-    const char *metric = gap ? "train_test_gap" : "test_accuracy";
-    cJSON_AddStringToObject(o, "versus", vb->label);
-    cJSON_AddStringToObject(o, "metric", metric);
-    ab_json_add_num(o, "mean", sa.mean);
-    ab_json_add_num(o, "mean_versus", sb.mean);
-    cJSON_AddNumberToObject(o, "n", sa.n);
-    cJSON_AddNumberToObject(o, "n_versus", sb.n);
-    ab_json_add_num(o, "diff", w.diff);
-    ab_json_add_num(o, "ci_low", w.ci_low);
-    ab_json_add_num(o, "ci_high", w.ci_high);
-    ab_json_add_num(o, "df", w.df);
-    ab_json_add_num(o, "p_value", w.p);
-    cJSON_AddStringToObject(o, "outcome", outcome);
-    if (note) cJSON_AddStringToObject(o, "note", note);
-    char m1[32], m2[32], d[32], lo[32], hi[32], p[32];
-    ab_fmt_num(m1, sizeof m1, sa.mean, 0);
-    ab_fmt_num(m2, sizeof m2, sb.mean, 0);
-    ab_fmt_num(d, sizeof d, w.diff, 1);
-    ab_fmt_num(lo, sizeof lo, w.ci_low, 1);
-    ab_fmt_num(hi, sizeof hi, w.ci_high, 1);
-    ab_fmt_p(p, sizeof p, w.p);
-    ab_str_append(&c->lines, "      %s vs %s: %s %s vs %s (n=%d, %d), diff %s, 95%% CI ", va->label, vb->label,
-                  gap ? "gap" : "test acc", m1, m2, sa.n, sb.n, d);
-    if (w.ok) ab_str_append(&c->lines, "[%s, %s], %s", lo, hi, p);
-    else ab_str_append(&c->lines, "n/a (n < 2)");
-    ab_str_append(&c->lines, ": %s\n", outcome);
+    const ab_variant *va = &r->v[c->a], *vb = c->b >= 0 ? &r->v[c->b] : NULL;
+    cJSON_AddStringToObject(o, "variant", ab_buf_str(&va->label));
+    if (!vb) {
+        cJSON_AddNullToObject(o, "versus");
+        ab_comparison_add_json(o, c);
+        return;
+    }
+    cJSON_AddStringToObject(o, "versus", ab_buf_str(&vb->label));
+    cJSON_AddStringToObject(o, "metric", metric_name(c->metric));
+    ab_json_add_num(o, "mean", c->sa.mean);
+    ab_json_add_num(o, "mean_versus", c->sb.mean);
+    cJSON_AddNumberToObject(o, "n", c->sa.n);
+    cJSON_AddNumberToObject(o, "n_versus", c->sb.n);
+    cJSON_AddNumberToObject(o, "n_diverged", va->n_diverged);
+    cJSON_AddNumberToObject(o, "n_diverged_versus", vb->n_diverged);
+    ab_json_add_num(o, "diff", c->welch.diff);
+    ab_json_add_num(o, "ci_low", c->welch.ci_low);
+    ab_json_add_num(o, "ci_high", c->welch.ci_high);
+    ab_json_add_num(o, "df", c->welch.df);
+    ab_json_add_num(o, "p_value", c->welch.p);
+    ab_comparison_add_json(o, c);
+    if (c->metric != AB_M_ACC) ab_json_add_num(o, "train_accuracy_diff", c->train_diff);
+    if (c->metric == AB_M_GAP_BEST) {
+        cJSON *last = test_json(&c->last, -1);
+        cJSON_AddStringToObject(last, "test", c->use_paired ? "paired" : "welch");
+        cJSON_AddItemToObject(o, "last_epoch_gap", last);
+    }
+    if (c->note) cJSON_AddStringToObject(o, "note", c->note);
+}
+
+/* "10" or "8 of 10 finished" */
+static void n_text(char *buf, size_t size, const ab_variant *v, int n)
+{
+    if (n == v->n) snprintf(buf, size, "%d", n);
+    else snprintf(buf, size, "%d of %d finished", n, v->n);
+}
+
+/* ", 95% CI [lo, hi], p=..." or ", no CI or p (why)" */
+static void test_text(ab_buf *b, const ab_ttest *t)
+{
+    char lo[32], hi[32], p[32];
+    if (!t->ok) {
+        ab_buf_add(b, ", no CI or p (%s)", t->why);
+        return;
+    }
+    ab_fmt_num(lo, sizeof lo, t->ci_low, 1);
+    ab_fmt_num(hi, sizeof hi, t->ci_high, 1);
+    ab_fmt_p(p, sizeof p, "p", t->p);
+    ab_buf_add(b, ", 95%% CI [%s, %s], %s", lo, hi, p);
+}
+
+static void comparison_line(ab_buf *b, const ab_comparison *c, const ab_report *r)
+{
+    const ab_variant *va = &r->v[c->a];
+    if (c->b < 0) {
+        ab_buf_add(b, "      %s: %s: n/a\n", ab_buf_str(&va->label), c->why);
+        return;
+    }
+    const ab_variant *vb = &r->v[c->b];
+    const ab_ttest *t = ab_comparison_used(c);
+    char m1[32], m2[32], n1[48], n2[48], d[32], hp[32];
+    ab_fmt_num(m1, sizeof m1, c->sa.mean, 0);
+    ab_fmt_num(m2, sizeof m2, c->sb.mean, 0);
+    n_text(n1, sizeof n1, va, c->sa.n);
+    n_text(n2, sizeof n2, vb, c->sb.n);
+    ab_fmt_num(d, sizeof d, t->diff, 1);
+    const char *what = c->metric == AB_M_ACC ? "test acc" : c->metric == AB_M_GAP_LAST ? "gap (last epoch)"
+                                                                                      : "gap (best-val epoch)";
+    ab_buf_add(b, "      %s vs %s: %s %s vs %s (n=%s vs %s); ", ab_buf_str(&va->label), ab_buf_str(&vb->label), what, m1,
+               m2, n1, n2);
+    if (c->use_paired) ab_buf_add(b, "paired over %d seeds: diff %s", c->n_pairs, d);
+    else ab_buf_add(b, "Welch (%d shared seeds): diff %s", c->n_pairs, d);
+    test_text(b, t);
+    if (t->ok) {
+        ab_fmt_p(hp, sizeof hp, "Holm p", c->p_holm);
+        ab_buf_add(b, ", %s", hp);
+    }
+    if (c->metric != AB_M_ACC) {
+        ab_fmt_num(d, sizeof d, c->train_diff, 1);
+        ab_buf_add(b, "; train acc diff %s", d);
+    }
+    if (c->metric == AB_M_GAP_BEST) {
+        ab_fmt_num(d, sizeof d, c->last.diff, 1);
+        ab_fmt_p(hp, sizeof hp, "p", c->last.p);
+        ab_buf_add(b, "; at the last epoch: gap diff %s, %s", d, hp);
+    }
+    ab_buf_add(b, ": %s\n", c->outcome);
+}
+
+int ab_comparisons_finish(ab_comparisons *list, ab_claim *claim, ab_tally *t, const ab_report *r)
+{
+    double *p = malloc(((size_t)list->n + 1) * sizeof *p), *adj = malloc(((size_t)list->n + 1) * sizeof *adj);
+    cJSON *json = cJSON_GetObjectItemCaseSensitive(claim->numbers, "comparisons");
+    if (!json) json = cJSON_AddArrayToObject(claim->numbers, "comparisons");
+    if (!p || !adj || !json) {
+        free(p);
+        free(adj);
+        return -1;
+    }
+    for (int i = 0; i < list->n; i++) {
+        const ab_ttest *u = ab_comparison_used(&list->c[i]);
+        p[i] = list->c[i].b >= 0 && u->ok ? u->p : NAN;
+    }
+    ab_holm(adj, p, list->n);
+    for (int i = 0; i < list->n; i++) {
+        ab_comparison *c = &list->c[i];
+        c->p_holm = adj[i];
+        ab_comparison_decide(c);
+        if (!strcmp(c->outcome, "supports")) t->supports++;
+        else if (!strcmp(c->outcome, "contradicts")) t->contradicts++;
+        else if (!strcmp(c->outcome, "inconclusive")) t->inconclusive++;
+        else t->na++;
+        comparison_line(&claim->lines, c, r);
+        comparison_json(json, c, r);
+    }
+    free(p);
+    free(adj);
+    return claim->lines.oom ? -1 : 0;
 }

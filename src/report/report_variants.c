@@ -1,11 +1,14 @@
 /* report_variants.c: runs grouped into variants (equal values of every
- * swept path, the seed excluded), each variant's label and statistics over
- * its finished runs, and the order of the table: baseline activation first,
- * then relu, leaky_relu, rrelu, prelu, the others, each by its values. */
+ * swept path, the seed excluded), each variant's label, its finished runs
+ * (final and best-epoch accuracies, by seed) and their statistics, its
+ * revivals, and the order of the table: baseline activation first, then
+ * relu, leaky_relu, rrelu, prelu, the others, each by its values. Calls
+ * only stats, report_fmt and the config helpers. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "../config/experiment.h"
+#include "report_fmt.h"
 #include "report_internal.h"
 
 static const char *const ACT_ORDER[] = {"relu", "leaky_relu", "rrelu", "prelu", "elu", "selu",
@@ -52,6 +55,12 @@ static void sort_variants(ab_report *r)
     }
 }
 
+static void free_values(char **vals, int n)
+{
+    for (int k = 0; k < n; k++) free(vals[k]);
+    free(vals);
+}
+
 /* The variant of run values vals (added when new); its index. */
 static int variant_of(ab_report *r, char **vals, const cJSON *cfg)
 {
@@ -75,39 +84,51 @@ static int variant_of(ab_report *r, char **vals, const cJSON *cfg)
 
 static void make_label(const ab_report *r, ab_variant *v)
 {
-    ab_str_append(&v->label, "%s", v->activation);
+    ab_buf_add(&v->label, "%s", v->activation);
     for (int k = 0; k < r->n_swept; k++) {
         if (!v->values[k] || !strcmp(cJSON_GetArrayItem(r->swept, k)->valuestring, "model.activation")) continue;
         char text[256];
         ab_config_value_text(text, sizeof text, value_of(r, v, k));
-        ab_str_append(&v->label, " %s=%s", r->short_names[k], text);
+        ab_buf_add(&v->label, " %s=%s", r->short_names[k], text);
     }
 }
 
-static double final_num(const cJSON *run, const char *key)
+static double num_of(const cJSON *o, const char *key)
 {
-    const cJSON *x = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(run, "final"), key);
+    const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, key);
     return cJSON_IsNumber(x) ? x->valuedouble : NAN;
 }
 
-/* Revived units over the epochs of a run: layer 1 and layers >= 2. */
+/* Revivals over the epochs of a finished run, layer 1 and layers >= 2:
+ * events (the per-epoch "revived") and distinct units (the largest
+ * "revived_units_total", a running count; absent in older run files). */
 static void count_revived(ab_variant *v, const cJSON *run)
 {
-    long upper = 0;
-    const cJSON *epochs = cJSON_GetObjectItemCaseSensitive(run, "epochs"), *e, *l;
-    cJSON_ArrayForEach(e, epochs)
+    long events[2] = {0, 0};
+    double distinct[2] = {0, 0};
+    int has_distinct = 1, n_layers = 0;
+    const cJSON *e, *l;
+    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(run, "epochs"))
     {
         int h = 0;
         cJSON_ArrayForEach(l, cJSON_GetObjectItemCaseSensitive(e, "layers"))
         {
-            const cJSON *rv = cJSON_GetObjectItemCaseSensitive(l, "revived");
-            long n = cJSON_IsNumber(rv) ? (long)rv->valuedouble : 0;
-            if (h++ == 0) v->revived_first += n;
-            else upper += n;
+            int k = h++ > 0;
+            double n = num_of(l, "revived"), d = num_of(l, "revived_units_total");
+            if (isfinite(n)) events[k] += (long)n;
+            if (!cJSON_GetObjectItemCaseSensitive(l, "revived_units_total")) has_distinct = 0;
+            else if (isfinite(d) && d > distinct[k]) distinct[k] = d;
         }
+        if (h > n_layers) n_layers = h;
     }
-    v->revived_upper += upper;
-    v->runs_revived_upper += upper > 0;
+    v->events_first += events[0];
+    v->events_upper += events[1];
+    if (has_distinct && n_layers) {
+        v->n_distinct++;
+        v->distinct_first += (long)distinct[0];
+        v->distinct_upper += (long)distinct[1];
+    }
+    v->runs_revived_upper += has_distinct && n_layers ? distinct[1] > 0 : events[1] > 0;
 }
 
 static void add_run(ab_variant *v, const cJSON *run)
@@ -120,9 +141,18 @@ static void add_run(ab_variant *v, const cJSON *run)
         return;
     }
     int i = v->n_ok++;
-    v->acc[i] = final_num(run, "test_accuracy");
-    v->gap[i] = final_num(run, "train_accuracy") - v->acc[i];
-    const cJSON *dead = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(run, "final"), "dead_fraction");
+    const cJSON *fin = cJSON_GetObjectItemCaseSensitive(run, "final");
+    const cJSON *best = cJSON_GetObjectItemCaseSensitive(fin, "best");
+    ab_run_row *row = &v->rows[i];
+    row->seed = num_of(cJSON_GetObjectItemCaseSensitive(run, "config"), "seed");
+    row->acc = num_of(fin, "test_accuracy");
+    row->train = num_of(fin, "train_accuracy");
+    row->gap = row->train - row->acc;
+    row->acc_best = num_of(best, "test_accuracy");
+    row->train_best = num_of(best, "train_accuracy");
+    row->gap_best = row->train_best - row->acc_best;
+    v->n_best += isfinite(row->gap_best);
+    const cJSON *dead = cJSON_GetObjectItemCaseSensitive(fin, "dead_fraction");
     for (int h = 0; h < v->n_layers; h++) {
         const cJSON *x = cJSON_GetArrayItem(dead, h);
         v->dead[(size_t)i * v->n_layers + h] = cJSON_IsNumber(x) ? x->valuedouble : NAN;
@@ -130,46 +160,62 @@ static void add_run(ab_variant *v, const cJSON *run)
     count_revived(v, run);
 }
 
-static void finish_stats(ab_variant *v)
+/* The statistics of a variant over its finished runs; -1 when out of memory. */
+static int finish_stats(ab_variant *v)
 {
-    v->acc_s = ab_sample_of(v->acc, v->n_ok);
-    v->gap_s = ab_sample_of(v->gap, v->n_ok);
+    double *col = calloc((size_t)v->n_ok + (size_t)v->n_layers + 1, sizeof *col);
     v->dead_mean = calloc((size_t)v->n_layers + 1, sizeof *v->dead_mean);
-    double *col = calloc((size_t)v->n_ok + 1, sizeof *col);
+    if (!col || !v->dead_mean) {
+        free(col);
+        return -1;
+    }
+    for (int i = 0; i < v->n_ok; i++) col[i] = v->rows[i].acc;
+    v->acc_s = ab_sample_of(col, v->n_ok);
+    for (int i = 0; i < v->n_ok; i++) col[i] = v->rows[i].gap;
+    v->gap_s = ab_sample_of(col, v->n_ok);
+    for (int i = 0; i < v->n_ok; i++) col[i] = v->rows[i].gap_best;
+    v->gap_best_s = ab_sample_of(col, v->n_ok);
     for (int h = 0; h < v->n_layers; h++) {
         for (int i = 0; i < v->n_ok; i++) col[i] = v->dead[(size_t)i * v->n_layers + h];
         v->dead_mean[h] = ab_sample_of(col, v->n_ok).mean;
     }
     free(col);
+    return 0;
 }
 
-/* The canonical text of each swept value of run (NULL when absent). */
+/* The canonical text of each swept value of run (NULL when absent); NULL
+ * when out of memory. */
 static char **run_values(const ab_report *r, const cJSON *run)
 {
     char **vals = calloc((size_t)r->n_swept + 1, sizeof *vals);
     const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(run, "config");
-    for (int k = 0; k < r->n_swept; k++) {
+    for (int k = 0; k < r->n_swept && vals; k++) {
         const cJSON *x = ab_config_get(cfg, cJSON_GetArrayItem(r->swept, k)->valuestring);
-        vals[k] = x ? ab_config_canonical(x, NULL) : NULL;
+        if (x && !(vals[k] = ab_config_canonical(x, NULL))) {
+            free_values(vals, k);
+            vals = NULL;
+        }
     }
     return vals;
 }
 
-static void free_values(char **vals, int n)
-{
-    for (int k = 0; k < n; k++) free(vals[k]);
-    free(vals);
-}
-
-void ab_report_group(ab_report *r)
+int ab_report_group(ab_report *r)
 {
     int n_runs = cJSON_GetArraySize(r->runs), i = 0;
     int *which = calloc((size_t)n_runs + 1, sizeof *which);
     r->v = calloc((size_t)n_runs + 1, sizeof *r->v);
+    if (!which || !r->v) {
+        free(which);
+        return -1;
+    }
     const cJSON *run;
     cJSON_ArrayForEach(run, r->runs)
     {
         char **vals = run_values(r, run);
+        if (!vals) {
+            free(which);
+            return -1;
+        }
         int before = r->n_variants;
         which[i++] = variant_of(r, vals, cJSON_GetObjectItemCaseSensitive(run, "config"));
         if (r->n_variants == before) free_values(vals, r->n_swept);
@@ -177,9 +223,12 @@ void ab_report_group(ab_report *r)
     for (i = 0; i < n_runs; i++) r->v[which[i]].n++;
     for (int j = 0; j < r->n_variants; j++) {
         ab_variant *v = &r->v[j];
-        v->acc = calloc((size_t)v->n + 1, sizeof *v->acc);
-        v->gap = calloc((size_t)v->n + 1, sizeof *v->gap);
-        v->dead = calloc((size_t)v->n * v->n_layers + 1, sizeof *v->dead);
+        v->rows = calloc((size_t)v->n + 1, sizeof *v->rows);
+        v->dead = calloc((size_t)v->n * (size_t)v->n_layers + 1, sizeof *v->dead);
+        if (!v->rows || !v->dead) {
+            free(which);
+            return -1;
+        }
         v->n = 0;
         if (v->n_layers > r->max_layers) r->max_layers = v->n_layers;
     }
@@ -187,10 +236,13 @@ void ab_report_group(ab_report *r)
     cJSON_ArrayForEach(run, r->runs) add_run(&r->v[which[i++]], run);
     free(which);
     for (int j = 0; j < r->n_variants; j++) {
-        finish_stats(&r->v[j]);
+        if (finish_stats(&r->v[j])) return -1;
         make_label(r, &r->v[j]);
+        if (r->v[j].label.oom) return -1;
+        r->any_best |= r->v[j].n_best > 0;
     }
     sort_variants(r);
+    return 0;
 }
 
 void ab_report_free_variants(ab_report *r)
@@ -198,9 +250,8 @@ void ab_report_free_variants(ab_report *r)
     for (int j = 0; j < r->n_variants; j++) {
         ab_variant *v = &r->v[j];
         free_values(v->values, r->n_swept);
-        free(v->label);
-        free(v->acc);
-        free(v->gap);
+        ab_buf_free(&v->label);
+        free(v->rows);
         free(v->dead);
         free(v->dead_mean);
     }

@@ -1,8 +1,10 @@
-/* stats.c: sample statistics, the Student t distribution and Welch's
- * t-test. The t quantile inverts the CDF by bisection on the incomplete
- * beta argument, which converges whatever df is (fractional df included). */
+/* stats.c: sample statistics, the Student t distribution, Welch's and the
+ * paired t-test, Holm's adjustment. The t quantile inverts the CDF by
+ * bisection on the incomplete beta argument, which converges whatever df
+ * is (fractional df included). */
 #include "stats.h"
 #include <math.h>
+#include <stddef.h>
 
 ab_sample ab_sample_of(const double *x, int n)
 {
@@ -84,23 +86,59 @@ double ab_welch_df(double va, int na, double vb, int nb)
     return (qa + qb) * (qa + qb) / (qa * qa / (na - 1) + qb * qb / (nb - 1));
 }
 
-ab_welch ab_welch_test(ab_sample a, ab_sample b, double level)
+/* The t-test of diff with standard error se and df degrees of freedom. */
+static ab_ttest t_test(double diff, double se, double df, double level)
 {
-    ab_welch w = {0, a.mean - b.mean, NAN, NAN, NAN, NAN, NAN, NAN};
-    if (a.n < 2 || b.n < 2) return w;
-    w.ok = 1;
-    double va = a.sd * a.sd, vb = b.sd * b.sd;
-    w.se = sqrt(va / a.n + vb / b.n);
-    if (w.se == 0.0) {
-        w.ci_low = w.ci_high = w.diff;
-        w.p = w.diff == 0.0 ? 1.0 : 0.0;
-        return w;
-    }
-    w.df = ab_welch_df(va, a.n, vb, b.n);
-    w.t = w.diff / w.se;
-    w.p = ab_beta_inc(0.5 * w.df, 0.5, w.df / (w.df + w.t * w.t));
-    double q = ab_t_quantile(0.5 + 0.5 * level, w.df);
-    w.ci_low = w.diff - q * w.se;
-    w.ci_high = w.diff + q * w.se;
+    ab_ttest w = {1, diff, se, df, diff / se, NAN, NAN, NAN, NULL};
+    w.p = ab_beta_inc(0.5 * df, 0.5, df / (df + w.t * w.t));
+    double q = ab_t_quantile(0.5 + 0.5 * level, df);
+    w.ci_low = diff - q * se;
+    w.ci_high = diff + q * se;
     return w;
+}
+
+static ab_ttest no_test(double diff, const char *why)
+{
+    return (ab_ttest){0, diff, NAN, NAN, NAN, NAN, NAN, NAN, why};
+}
+
+ab_ttest ab_welch_test(ab_sample a, ab_sample b, double level)
+{
+    double diff = a.mean - b.mean;
+    if (a.n < 2 || b.n < 2) return no_test(diff, "fewer than 2 finished runs in a group");
+    double va = a.sd * a.sd, vb = b.sd * b.sd;
+    double se = sqrt(va / a.n + vb / b.n);
+    if (!(se > 0.0)) return no_test(diff, "zero variance in both groups");
+    return t_test(diff, se, ab_welch_df(va, a.n, vb, b.n), level);
+}
+
+ab_ttest ab_paired_test(const double *d, int n, double level)
+{
+    ab_sample s = ab_sample_of(d, n);
+    if (s.n < 2) return no_test(s.mean, "fewer than 2 pairs");
+    double se = s.sd / sqrt((double)s.n);
+    if (!(se > 0.0)) return no_test(s.mean, "zero variance of the paired differences");
+    return t_test(s.mean, se, s.n - 1, level);
+}
+
+void ab_holm(double *adj, const double *p, int n)
+{
+    int m = 0;
+    for (int i = 0; i < n; i++) m += isfinite(p[i]);
+    /* rank each finite p: k = its place in ascending order (ties by index) */
+    double run = 0.0;
+    for (int k = 0; k < m; k++) {
+        int best = -1;
+        for (int i = 0; i < n; i++) {
+            if (!isfinite(p[i])) continue;
+            int rank = 0;
+            for (int j = 0; j < n; j++) rank += isfinite(p[j]) && (p[j] < p[i] || (p[j] == p[i] && j < i));
+            if (rank == k) best = i;
+        }
+        double a = (m - k) * p[best];
+        if (a > run) run = a;
+        adj[best] = run < 1.0 ? run : 1.0;
+    }
+    for (int i = 0; i < n; i++)
+        if (!isfinite(p[i])) adj[i] = NAN;
 }
