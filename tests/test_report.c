@@ -1,12 +1,16 @@
 /* test_report.c: the statistics of 'actbench report' (Student t quantiles
- * and CDF, the incomplete beta, Welch's test) against values computed with
- * mpmath at 30 digits or by hand (tolerance 1e-9), and the report itself
- * on run documents built here: variant grouping and labels, baseline
- * matching, and each claim's verdict (supports, contradicts, cannot tell). */
+ * and CDF, the incomplete beta, Welch's and the paired test, Holm) against
+ * values computed with mpmath at 30 digits or by hand (tolerance 1e-9),
+ * every degenerate case (n < 2, zero variance: no CI, no p), and the report
+ * itself on run documents built here: variant grouping and labels,
+ * baseline matching, paired or Welch, Holm within a claim, the
+ * best-epoch gap, divergence, distinct revived units, the checks of a run
+ * document, and each claim's verdict (supports, contradicts, cannot tell). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "../src/report/report.h"
+#include "../src/report/report_fmt.h"
 #include "support/check.h"
 
 #define TOL 1e-9
@@ -56,17 +60,70 @@ static void test_welch(void)
     check_close("welch CI low 2", w.ci_low, -4.96372552218627, TOL);
     check_close("welch CI high 2", w.ci_high, 2.96372552218627, TOL);
     check_close("welch p 2", w.p, 0.506214171652848, TOL);
-    /* n < 2: no CI */
+    /* n < 2: no CI, no p */
     w = ab_welch_test(sample(c, 1), sample(d, 3), 0.95);
-    CHECK(!w.ok && isnan(w.ci_low) && w.diff == -3.0, "n < 2: ok %d diff %g", w.ok, w.diff);
-    /* no variance: CI [diff, diff] */
+    CHECK(!w.ok && isnan(w.ci_low) && isnan(w.p) && w.diff == -3.0 && w.why, "n < 2: ok %d diff %g", w.ok, w.diff);
+    /* no variance in either group: no CI and no p (never p = 0) */
     const double e[] = {0.5, 0.5}, f[] = {0.4, 0.4};
     w = ab_welch_test(sample(e, 2), sample(f, 2), 0.95);
-    CHECK(w.ok && fabs(w.ci_low - 0.1) < TOL && fabs(w.ci_high - 0.1) < TOL && w.p == 0.0, "zero variance: [%g, %g] p %g",
-          w.ci_low, w.ci_high, w.p);
+    CHECK(!w.ok && isnan(w.ci_low) && isnan(w.ci_high) && isnan(w.p) && fabs(w.diff - 0.1) < TOL &&
+              w.why && strstr(w.why, "zero variance"),
+          "zero variance: ok %d [%g, %g] p %g", w.ok, w.ci_low, w.ci_high, w.p);
+    /* variance in one group only: a test (df = n - 1 of the other) */
+    const double g1[] = {0.5, 0.6, 0.7};
+    w = ab_welch_test(sample(g1, 3), sample(f, 2), 0.95);
+    CHECK(w.ok && fabs(w.df - 2.0) < TOL && w.p > 0.0, "one group without variance: ok %d df %g p %g", w.ok, w.df, w.p);
     const double g[] = {1.0, NAN, 3.0};
+    (void)g1;
     ab_sample s = sample(g, 3);
     CHECK(s.n == 2 && s.mean == 2.0 && fabs(s.sd - sqrt(2.0)) < TOL, "NaN left out: n %d", s.n);
+}
+
+static void test_paired(void)
+{
+    /* d = 0.01, 0.02, 0.03, 0.05: mean 0.0275, se 0.00853912563829967, t 3.22047024073016, df 3 (mpmath) */
+    const double d[] = {0.01, 0.02, 0.03, 0.05};
+    ab_ttest t = ab_paired_test(d, 4, 0.95);
+    CHECK(t.ok && t.df == 3.0, "paired ok %d df %g", t.ok, t.df);
+    check_close("paired diff", t.diff, 0.0275, TOL);
+    check_close("paired se", t.se, 0.0085391256382996653, TOL);
+    check_close("paired t", t.t, 3.2204702407301595, TOL);
+    check_close("paired p", t.p, 0.0485668565598010387, TOL);
+    check_close("paired CI low", t.ci_low, 0.000324691162039831765, TOL);
+    check_close("paired CI high", t.ci_high, 0.0546753088379601682, TOL);
+    /* equal differences: zero variance, no CI, no p (also when rounding makes them differ in the last bit) */
+    const double same[] = {0.91 - 0.81, 0.92 - 0.82, 0.90 - 0.80};
+    t = ab_paired_test(same, 3, 0.95);
+    CHECK(!t.ok && isnan(t.p) && isnan(t.ci_low) && fabs(t.diff - 0.1) < TOL && t.why && strstr(t.why, "zero variance"),
+          "paired, equal differences: ok %d p %g why %s", t.ok, t.p, t.why ? t.why : "-");
+    const double zero[] = {0, 0, 0};
+    t = ab_paired_test(zero, 3, 0.95);
+    CHECK(!t.ok && isnan(t.p) && t.diff == 0.0, "paired, all zero: ok %d p %g", t.ok, t.p);
+    t = ab_paired_test(d, 1, 0.95);
+    CHECK(!t.ok && isnan(t.p) && t.diff == 0.01 && t.why, "paired, one pair: ok %d", t.ok);
+    const double with_nan[] = {0.01, NAN, 0.02, 0.03, 0.05};
+    t = ab_paired_test(with_nan, 5, 0.95);
+    check_close("paired NaN left out", t.p, 0.0485668565598010387, TOL);
+}
+
+static void test_holm(void)
+{
+    /* sorted 0.005, 0.01, 0.03, 0.04 (m = 4): 0.02, 0.03, 0.06, max(0.04, 0.06) */
+    const double p[] = {0.01, 0.04, 0.03, NAN, 0.005};
+    double adj[5];
+    ab_holm(adj, p, 5);
+    double worst = fmax(fmax(fabs(adj[0] - 0.03), fabs(adj[1] - 0.06)), fmax(fabs(adj[2] - 0.06), fabs(adj[4] - 0.02)));
+    check_error("Holm adjusted p (4 finite of 5)", worst, TOL);
+    CHECK(isnan(adj[3]), "%s", "Holm: NaN stays NaN");
+    const double big[] = {0.6, 0.5};
+    ab_holm(adj, big, 2);
+    CHECK(adj[0] == 1.0 && adj[1] == 1.0, "Holm capped at 1: %g %g", adj[0], adj[1]);
+    const double tie[] = {0.02, 0.02};
+    ab_holm(adj, tie, 2);
+    CHECK(adj[0] == 0.04 && adj[1] == 0.04, "Holm ties: %g %g", adj[0], adj[1]);
+    const double one[] = {0.03};
+    ab_holm(adj, one, 1);
+    CHECK(adj[0] == 0.03, "Holm of one p: %g", adj[0]);
 }
 
 /* ---- synthetic run documents ---- */
@@ -77,16 +134,23 @@ typedef struct {
     double acc[3], train[3];  /* test and train accuracy of seeds 1..3 */
     double dead2;             /* final dead fraction of layer 2 (layer 1: 0) */
     int revived2;             /* revived units in layer 2, epoch 1 */
-    const char *status;       /* of seed 3 (NULL: ok) */
+    const char *status;       /* of the last n_bad seeds (NULL: all ok) */
+    int n_bad;                /* 0 with a status: 1 */
+    int seed0;                /* seeds seed0 + 1 .. seed0 + 3 */
+    int has_best;             /* final.best: best_acc, best_train */
+    double best_acc[3], best_train[3];
+    int distinct2;            /* revived_units_total of layer 2 (-1: absent, as in older run files) */
 } spec;
 
-static cJSON *run_doc(const spec *s, int seed, int *id)
+/* run k (1..3) of spec s */
+static cJSON *run_doc(const spec *s, int k, int *id)
 {
     char rid[32];
     snprintf(rid, sizeof rid, "run%04d", ++*id);
     cJSON *doc = cJSON_CreateObject();
+    int n_bad = s->status ? (s->n_bad ? s->n_bad : 1) : 0, seed = s->seed0 + k;
     cJSON_AddStringToObject(doc, "run_id", rid);
-    cJSON_AddStringToObject(doc, "status", seed == 3 && s->status ? s->status : "ok");
+    cJSON_AddStringToObject(doc, "status", k > 3 - n_bad ? s->status : "ok");
     cJSON *cfg = cJSON_AddObjectToObject(doc, "config");
     cJSON_AddStringToObject(cfg, "run_id", rid);
     cJSON_AddNumberToObject(cfg, "seed", seed);
@@ -99,8 +163,18 @@ static cJSON *run_doc(const spec *s, int seed, int *id)
     if (isfinite(s->alpha)) cJSON_AddNumberToObject(model, "alpha", s->alpha);
     cJSON_AddNumberToObject(cJSON_AddObjectToObject(cfg, "train"), "learning_rate", s->lr);
     cJSON *fin = cJSON_AddObjectToObject(doc, "final");
-    cJSON_AddNumberToObject(fin, "test_accuracy", s->acc[seed - 1]);
-    cJSON_AddNumberToObject(fin, "train_accuracy", s->train[seed - 1]);
+    cJSON_AddNumberToObject(fin, "test_accuracy", s->acc[k - 1]);
+    cJSON_AddNumberToObject(fin, "train_accuracy", s->train[k - 1]);
+    if (s->has_best) {
+        cJSON *best = cJSON_AddObjectToObject(fin, "best");
+        cJSON_AddNumberToObject(best, "epoch", 1);
+        cJSON_AddNumberToObject(best, "train_accuracy", s->best_train[k - 1]);
+        cJSON_AddNumberToObject(best, "val_accuracy", s->best_acc[k - 1]);
+        cJSON_AddNumberToObject(best, "test_accuracy", s->best_acc[k - 1]);
+        cJSON_AddNumberToObject(best, "test_loss", 0.5);
+    } else {
+        cJSON_AddNullToObject(fin, "best");
+    }
     double dead[2] = {0.0, s->dead2};
     cJSON_AddItemToObject(fin, "dead_fraction", cJSON_CreateDoubleArray(dead, 2));
     cJSON *layers = cJSON_AddArrayToObject(cJSON_AddObjectToObject(cJSON_AddArrayToObject(doc, "epochs"), ""), "layers");
@@ -108,6 +182,7 @@ static cJSON *run_doc(const spec *s, int seed, int *id)
         cJSON *l = cJSON_CreateObject();
         cJSON_AddNumberToObject(l, "layer", h + 1);
         cJSON_AddNumberToObject(l, "revived", h ? s->revived2 : 0);
+        if (s->distinct2 >= 0) cJSON_AddNumberToObject(l, "revived_units_total", h ? s->distinct2 : 0);
         cJSON_AddItemToArray(layers, l);
     }
     return doc;
@@ -115,12 +190,17 @@ static cJSON *run_doc(const spec *s, int seed, int *id)
 
 static ab_report *build(const spec *specs, int n)
 {
-    cJSON *runs = cJSON_CreateArray();
+    ab_run_set set = {cJSON_CreateArray(), cJSON_CreateArray(), 0};
     int id = 0;
     for (int i = 0; i < n; i++)
-        for (int seed = 1; seed <= 3; seed++) cJSON_AddItemToArray(runs, run_doc(&specs[i], seed, &id));
+        for (int k = 1; k <= 3; k++) {
+            cJSON *doc = run_doc(&specs[i], k, &id);
+            char why[200];
+            CHECK(ab_report_check_run(doc, why, sizeof why) == 0, "built run passes the checks: %s", why);
+            cJSON_AddItemToArray(set.runs, doc);
+        }
     ab_error err = {""};
-    ab_report *r = ab_report_build(runs, "relu", &err);
+    ab_report *r = ab_report_build(&set, "relu", &err);
     CHECK(r != NULL, "build: %s", err.msg);
     return r;
 }
@@ -128,23 +208,23 @@ static ab_report *build(const spec *specs, int n)
 static int find(const ab_report *r, const char *label)
 {
     for (int i = 0; i < r->n_variants; i++)
-        if (!strcmp(r->v[i].label, label)) return i;
+        if (!strcmp(ab_buf_str(&r->v[i].label), label)) return i;
     return -1;
 }
 
 #define LO {0.80, 0.81, 0.82}
-#define HI {0.90, 0.91, 0.92}
+#define HI {0.90, 0.92, 0.91}
 #define MID {0.80, 0.86, 0.90}
 #define TRAIN {0.95, 0.95, 0.95}
 
 static void test_grouping(void)
 {
     const spec s[] = {
-        {"leaky_relu", 0.2, 1.0, HI, TRAIN, 0, 0, "diverged"},
-        {"relu", NAN, 1.0, LO, TRAIN, 0, 0, NULL},
-        {"relu", NAN, 0.1, LO, TRAIN, 0, 0, "failed"},
-        {"leaky_relu", 0.01, 0.1, HI, TRAIN, 0, 0, NULL},
-        {"leaky_relu", 0.2, 0.1, HI, TRAIN, 0, 0, NULL},
+        {"leaky_relu", 0.2, 1.0, HI, TRAIN, 0, 0, "diverged", .seed0 = 0},
+        {"relu", NAN, 1.0, LO, TRAIN, 0, 0, NULL, .seed0 = 0},
+        {"relu", NAN, 0.1, LO, TRAIN, 0, 0, "failed", .seed0 = 0},
+        {"leaky_relu", 0.01, 0.1, HI, TRAIN, 0, 0, NULL, .seed0 = 0},
+        {"leaky_relu", 0.2, 0.1, HI, TRAIN, 0, 0, NULL, .seed0 = 0},
     };
     ab_report *r = build(s, 5);
     if (!r) return;
@@ -152,7 +232,7 @@ static void test_grouping(void)
     const char *want[] = {"relu lr=0.1", "relu lr=1", "leaky_relu alpha=0.01 lr=0.1", "leaky_relu alpha=0.2 lr=0.1",
                           "leaky_relu alpha=0.2 lr=1"};
     for (int i = 0; i < 5 && i < r->n_variants; i++)
-        CHECK(!strcmp(r->v[i].label, want[i]), "variant %d: '%s', want '%s'", i, r->v[i].label, want[i]);
+        CHECK(!strcmp(ab_buf_str(&r->v[i].label), want[i]), "variant %d: '%s', want '%s'", i, ab_buf_str(&r->v[i].label), want[i]);
     int relu01 = find(r, "relu lr=0.1"), relu1 = find(r, "relu lr=1"), big1 = find(r, "leaky_relu alpha=0.2 lr=1");
     int big01 = find(r, "leaky_relu alpha=0.2 lr=0.1");
     CHECK(relu01 >= 0 && r->v[relu01].n == 3 && r->v[relu01].n_failed == 1 && r->v[relu01].n_ok == 2, "%s",
@@ -161,7 +241,9 @@ static void test_grouping(void)
     CHECK(big1 >= 0 && r->v[big1].baseline == relu1, "baseline of lr=1: %d, want %d", r->v[big1].baseline, relu1);
     CHECK(big01 >= 0 && r->v[big01].baseline == relu01, "baseline of lr=0.1: %d", r->v[big01].baseline);
     CHECK(relu1 >= 0 && r->v[relu1].baseline == relu1, "%s", "relu is its own baseline");
-    check_close("diff vs baseline", r->v[big01].vs_baseline.diff, 0.91 - 0.805, TOL);
+    check_close("diff vs baseline (2 shared seeds: Welch)", r->v[big01].vs_baseline.welch.diff, 0.91 - 0.805, TOL);
+    CHECK(!r->v[big01].vs_baseline.use_paired && r->v[big01].vs_baseline.n_pairs == 2, "Welch with %d pairs",
+          r->v[big01].vs_baseline.n_pairs);
     check_close("gap mean", r->v[relu1].gap_s.mean, 0.95 - 0.81, TOL);
     CHECK(ab_report_find_baseline(r, big1, "rrelu") == -1, "%s", "no rrelu baseline");
     CHECK(ab_report_same(r, big1, big01, 1, "train.learning_rate") && !ab_report_same(r, big1, big01, 1, NULL),
@@ -201,20 +283,20 @@ static ab_verdict verdict(const spec *s, int n, int claim)
 
 static void test_c1_c2(void)
 {
-    const spec better[] = {{"relu", NAN, 1, LO, TRAIN, 0, 0, NULL}, {"leaky_relu", 0.2, 1, HI, TRAIN, 0, 0, NULL},
-                           {"rrelu", NAN, 1, HI, TRAIN, 0, 0, NULL}, {"prelu", 0.25, 1, MID, TRAIN, 0, 0, NULL}};
-    const spec worse[] = {{"relu", NAN, 1, HI, TRAIN, 0, 0, NULL}, {"leaky_relu", 0.2, 1, LO, TRAIN, 0, 0, NULL}};
-    const spec mixed[] = {{"relu", NAN, 1, MID, TRAIN, 0, 0, NULL}, {"leaky_relu", 0.2, 1, LO, TRAIN, 0, 0, NULL},
-                          {"rrelu", NAN, 1, HI, TRAIN, 0, 0, NULL}};
-    const spec no_relu[] = {{"leaky_relu", 0.01, 1, LO, TRAIN, 0, 0, NULL}, {"leaky_relu", 0.2, 1, HI, TRAIN, 0, 0, NULL}};
+    const spec better[] = {{"relu", NAN, 1, LO, TRAIN, 0, 0, NULL, .seed0 = 0}, {"leaky_relu", 0.2, 1, HI, TRAIN, 0, 0, NULL, .seed0 = 0},
+                           {"rrelu", NAN, 1, HI, TRAIN, 0, 0, NULL, .seed0 = 0}, {"prelu", 0.25, 1, MID, TRAIN, 0, 0, NULL, .seed0 = 0}};
+    const spec worse[] = {{"relu", NAN, 1, HI, TRAIN, 0, 0, NULL, .seed0 = 0}, {"leaky_relu", 0.2, 1, LO, TRAIN, 0, 0, NULL, .seed0 = 0}};
+    const spec mixed[] = {{"relu", NAN, 1, MID, TRAIN, 0, 0, NULL, .seed0 = 0}, {"leaky_relu", 0.2, 1, LO, TRAIN, 0, 0, NULL, .seed0 = 0},
+                          {"rrelu", NAN, 1, HI, TRAIN, 0, 0, NULL, .seed0 = 0}};
+    const spec no_relu[] = {{"leaky_relu", 0.01, 1, LO, TRAIN, 0, 0, NULL, .seed0 = 0}, {"leaky_relu", 0.2, 1, HI, TRAIN, 0, 0, NULL, .seed0 = 0}};
     EXPECT(better, 0, AB_SUPPORTS);
     EXPECT(worse, 0, AB_CONTRADICTS);
     EXPECT(mixed, 0, AB_CANNOT_TELL);
     EXPECT(no_relu, 0, AB_CANNOT_TELL);
     EXPECT(no_relu, 1, AB_SUPPORTS);
-    const spec big_worse[] = {{"leaky_relu", 0.01, 1, HI, TRAIN, 0, 0, NULL}, {"leaky_relu", 0.18, 1, LO, TRAIN, 0, 0, NULL}};
-    const spec no_big[] = {{"leaky_relu", 0.01, 1, LO, TRAIN, 0, 0, NULL}, {"leaky_relu", 0.1, 1, HI, TRAIN, 0, 0, NULL}};
-    const spec overlap[] = {{"leaky_relu", 0.01, 1, MID, TRAIN, 0, 0, NULL}, {"leaky_relu", 0.2, 1, LO, TRAIN, 0, 0, NULL}};
+    const spec big_worse[] = {{"leaky_relu", 0.01, 1, HI, TRAIN, 0, 0, NULL, .seed0 = 0}, {"leaky_relu", 0.18, 1, LO, TRAIN, 0, 0, NULL, .seed0 = 0}};
+    const spec no_big[] = {{"leaky_relu", 0.01, 1, LO, TRAIN, 0, 0, NULL, .seed0 = 0}, {"leaky_relu", 0.1, 1, HI, TRAIN, 0, 0, NULL, .seed0 = 0}};
+    const spec overlap[] = {{"leaky_relu", 0.01, 1, MID, TRAIN, 0, 0, NULL, .seed0 = 0}, {"leaky_relu", 0.2, 1, LO, TRAIN, 0, 0, NULL, .seed0 = 0}};
     EXPECT(big_worse, 1, AB_CONTRADICTS);
     EXPECT(no_big, 1, AB_CANNOT_TELL);
     EXPECT(overlap, 1, AB_CANNOT_TELL);
@@ -226,34 +308,34 @@ static void test_c1_c2(void)
 static void test_c3_c4(void)
 {
     /* test accuracy 0.90..0.92: gap ~0.01 with GAP_SMALL, ~0.09 with GAP_LARGE */
-    const spec rr_small[] = {{"relu", NAN, 1, HI, GAP_LARGE, 0, 0, NULL}, {"leaky_relu", 0.01, 1, HI, GAP_LARGE, 0, 0, NULL},
-                             {"rrelu", NAN, 1, HI, GAP_SMALL, 0, 0, NULL}};
-    const spec rr_large[] = {{"relu", NAN, 1, HI, GAP_SMALL, 0, 0, NULL}, {"rrelu", NAN, 1, HI, GAP_LARGE, 0, 0, NULL}};
-    const spec rr_same[] = {{"relu", NAN, 1, HI, GAP_SMALL, 0, 0, NULL}, {"rrelu", NAN, 1, HI, {0.90, 0.94, 0.92}, 0, 0, NULL}};
+    const spec rr_small[] = {{"relu", NAN, 1, HI, GAP_LARGE, 0, 0, NULL, .seed0 = 0}, {"leaky_relu", 0.01, 1, HI, GAP_LARGE, 0, 0, NULL, .seed0 = 0},
+                             {"rrelu", NAN, 1, HI, GAP_SMALL, 0, 0, NULL, .seed0 = 0}};
+    const spec rr_large[] = {{"relu", NAN, 1, HI, GAP_SMALL, 0, 0, NULL, .seed0 = 0}, {"rrelu", NAN, 1, HI, GAP_LARGE, 0, 0, NULL, .seed0 = 0}};
+    const spec rr_same[] = {{"relu", NAN, 1, HI, GAP_SMALL, 0, 0, NULL, .seed0 = 0}, {"rrelu", NAN, 1, HI, {0.90, 0.94, 0.92}, 0, 0, NULL, .seed0 = 0}};
     EXPECT(rr_small, 2, AB_SUPPORTS);
     EXPECT(rr_large, 2, AB_CONTRADICTS);
     EXPECT(rr_same, 2, AB_CANNOT_TELL);
-    const spec pr_large[] = {{"relu", NAN, 1, HI, GAP_SMALL, 0, 0, NULL}, {"prelu", 0.25, 1, HI, GAP_LARGE, 0, 0, NULL}};
-    const spec pr_small[] = {{"relu", NAN, 1, HI, GAP_LARGE, 0, 0, NULL}, {"prelu", 0.25, 1, HI, GAP_SMALL, 0, 0, NULL}};
-    const spec pr_alone[] = {{"prelu", 0.25, 1, HI, GAP_LARGE, 0, 0, NULL}};
+    const spec pr_large[] = {{"relu", NAN, 1, HI, GAP_SMALL, 0, 0, NULL, .seed0 = 0}, {"prelu", 0.25, 1, HI, GAP_LARGE, 0, 0, NULL, .seed0 = 0}};
+    const spec pr_small[] = {{"relu", NAN, 1, HI, GAP_LARGE, 0, 0, NULL, .seed0 = 0}, {"prelu", 0.25, 1, HI, GAP_SMALL, 0, 0, NULL, .seed0 = 0}};
+    const spec pr_alone[] = {{"prelu", 0.25, 1, HI, GAP_LARGE, 0, 0, NULL, .seed0 = 0}};
     EXPECT(pr_large, 3, AB_SUPPORTS);
     EXPECT(pr_small, 3, AB_CONTRADICTS);
     EXPECT(pr_alone, 3, AB_CANNOT_TELL);
     ab_report *r = build(pr_large, 2);
-    CHECK(r && strstr(r->claims[3].summary, "train_limit=500"), "C4 names the training set: %s",
-          r ? r->claims[3].summary : "");
+    CHECK(r && strstr(ab_buf_str(&r->claims[3].summary), "train_limit=500"), "C4 names the training set: %s",
+          r ? ab_buf_str(&r->claims[3].summary) : "");
     ab_report_free(r);
 }
 
 static void test_c5(void)
 {
-    const spec dies[] = {{"relu", NAN, 0.01, HI, TRAIN, 0.02, 0, NULL}, {"relu", NAN, 1, LO, TRAIN, 0.40, 2, NULL},
-                         {"leaky_relu", 0.01, 1, HI, TRAIN, 0.03, 1, NULL}};
-    const spec both_die[] = {{"relu", NAN, 0.01, HI, TRAIN, 0.02, 0, NULL}, {"relu", NAN, 1, LO, TRAIN, 0.40, 0, NULL},
-                             {"prelu", 0.25, 1, HI, TRAIN, 0.35, 0, NULL}};
-    const spec one_rate[] = {{"relu", NAN, 1, LO, TRAIN, 0.40, 0, NULL}, {"leaky_relu", 0.01, 1, HI, TRAIN, 0.0, 0, NULL}};
-    const spec no_death[] = {{"relu", NAN, 0.01, HI, TRAIN, 0.02, 0, NULL}, {"relu", NAN, 1, HI, TRAIN, 0.03, 0, NULL},
-                             {"rrelu", NAN, 1, HI, TRAIN, 0.0, 0, NULL}};
+    const spec dies[] = {{"relu", NAN, 0.01, HI, TRAIN, 0.02, 0, NULL, .seed0 = 0}, {"relu", NAN, 1, LO, TRAIN, 0.40, 2, NULL, .seed0 = 0},
+                         {"leaky_relu", 0.01, 1, HI, TRAIN, 0.03, 1, NULL, .seed0 = 0}};
+    const spec both_die[] = {{"relu", NAN, 0.01, HI, TRAIN, 0.02, 0, NULL, .seed0 = 0}, {"relu", NAN, 1, LO, TRAIN, 0.40, 0, NULL, .seed0 = 0},
+                             {"prelu", 0.25, 1, HI, TRAIN, 0.35, 0, NULL, .seed0 = 0}};
+    const spec one_rate[] = {{"relu", NAN, 1, LO, TRAIN, 0.40, 0, NULL, .seed0 = 0}, {"leaky_relu", 0.01, 1, HI, TRAIN, 0.0, 0, NULL, .seed0 = 0}};
+    const spec no_death[] = {{"relu", NAN, 0.01, HI, TRAIN, 0.02, 0, NULL, .seed0 = 0}, {"relu", NAN, 1, HI, TRAIN, 0.03, 0, NULL, .seed0 = 0},
+                             {"rrelu", NAN, 1, HI, TRAIN, 0.0, 0, NULL, .seed0 = 0}};
     EXPECT(dies, 4, AB_SUPPORTS);
     EXPECT(both_die, 4, AB_CONTRADICTS);
     EXPECT(one_rate, 4, AB_CANNOT_TELL);
@@ -261,8 +343,8 @@ static void test_c5(void)
     ab_report *r = build(dies, 3);
     if (!r) return;
     const cJSON *relu = cJSON_GetObjectItem(cJSON_GetObjectItem(r->claims[4].numbers, "revived"), "relu");
-    const cJSON *units = cJSON_GetObjectItem(relu, "units_layers_2_up");
-    CHECK(cJSON_IsNumber(units) && units->valuedouble == 6, "relu revived in layer 2: 3 runs x 2 = %g",
+    const cJSON *units = cJSON_GetObjectItem(relu, "events_layers_2_up");
+    CHECK(cJSON_IsNumber(units) && units->valuedouble == 6, "relu revival events in layer 2: 3 runs x 2 = %g",
           cJSON_IsNumber(units) ? units->valuedouble : -1);
     FILE *f = tmpfile();
     ab_report_print_text(f, r);
@@ -270,6 +352,275 @@ static void test_c5(void)
     fclose(f);
     CHECK(size > 500, "text report: %ld bytes", size);
     ab_report_free(r);
+}
+
+/* The JSON of claim k's comparison i. */
+static cJSON *claim_comparison(const ab_report *r, int k, int i)
+{
+    return cJSON_GetArrayItem(cJSON_GetObjectItem(r->claims[k].numbers, "comparisons"), i);
+}
+
+static const char *str_of(const cJSON *o, const char *key)
+{
+    const char *s = cJSON_GetStringValue(cJSON_GetObjectItem(o, key));
+    return s ? s : "(none)";
+}
+
+static double num_of(const cJSON *o, const char *key)
+{
+    const cJSON *x = cJSON_GetObjectItem(o, key);
+    return cJSON_IsNumber(x) ? x->valuedouble : NAN;
+}
+
+#define FLAT_LO {0.80, 0.80, 0.80}
+#define FLAT_HI {0.90, 0.90, 0.90}
+
+static void test_degenerate(void)
+{
+    /* the same accuracies: differences all 0 (zero variance of the paired differences) */
+    const spec same[] = {{"relu", NAN, 1, HI, TRAIN, 0, 0, NULL, .seed0 = 0}, {"leaky_relu", 0.01, 1, HI, TRAIN, 0, 0, NULL, .seed0 = 0}};
+    ab_report *r = build(same, 2);
+    if (!r) return;
+    cJSON *c = claim_comparison(r, 0, 0), *paired = cJSON_GetObjectItem(c, "paired");
+    CHECK(!strcmp(str_of(c, "test"), "paired") && cJSON_IsObject(paired) && num_of(paired, "n_pairs") == 3 &&
+              cJSON_IsNull(cJSON_GetObjectItem(paired, "p_value")) && cJSON_IsNull(cJSON_GetObjectItem(paired, "ci_low")) &&
+              cJSON_IsNull(cJSON_GetObjectItem(c, "p_holm")) && !strcmp(str_of(c, "outcome"), "inconclusive") &&
+              strstr(str_of(c, "reason"), "zero variance of the paired differences"),
+          "equal runs: test %s, outcome %s, reason %s", str_of(c, "test"), str_of(c, "outcome"), str_of(c, "reason"));
+    CHECK(r->claims[0].verdict == AB_CANNOT_TELL, "%s", "equal runs: cannot tell");
+    ab_report_free(r);
+    /* no variance in either group and a constant difference: never p = 0 */
+    const spec flat[] = {{"relu", NAN, 1, FLAT_LO, TRAIN, 0, 0, NULL, .seed0 = 0}, {"leaky_relu", 0.01, 1, FLAT_HI, TRAIN, 0, 0, NULL, .seed0 = 0}};
+    r = build(flat, 2);
+    if (!r) return;
+    c = claim_comparison(r, 0, 0);
+    CHECK(cJSON_IsNull(cJSON_GetObjectItem(c, "p_value")) && cJSON_IsNull(cJSON_GetObjectItem(c, "ci_low")) &&
+              cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetObjectItem(c, "paired"), "p_value")) &&
+              !strcmp(str_of(c, "outcome"), "inconclusive") && r->claims[0].verdict == AB_CANNOT_TELL,
+          "zero variance: p %g, outcome %s", num_of(c, "p_value"), str_of(c, "outcome"));
+    CHECK(!r->v[1].vs_baseline.welch.ok && isnan(r->v[1].vs_baseline.welch.p) &&
+              !strcmp(r->v[1].vs_baseline.outcome, "inconclusive"),
+          "variant table: no p from zero variance (p %g)", r->v[1].vs_baseline.welch.p);
+    ab_report_free(r);
+    /* one finished run in a group (two diverged): n < 2 */
+    const spec one[] = {{"relu", NAN, 1, LO, TRAIN, 0, 0, NULL, .seed0 = 0},
+                        {"leaky_relu", 0.01, 1, HI, TRAIN, 0, 0, "diverged", .n_bad = 2}};
+    r = build(one, 2);
+    if (!r) return;
+    c = claim_comparison(r, 0, 0);
+    CHECK(!strcmp(str_of(c, "test"), "welch") && cJSON_IsNull(cJSON_GetObjectItem(c, "paired")) &&
+              cJSON_IsNull(cJSON_GetObjectItem(c, "p_value")) && !strcmp(str_of(c, "outcome"), "inconclusive") &&
+              strstr(str_of(c, "reason"), "fewer than 2") && num_of(c, "n_diverged") == 2,
+          "n = 1: test %s outcome %s reason %s", str_of(c, "test"), str_of(c, "outcome"), str_of(c, "reason"));
+    CHECK(r->claims[0].verdict == AB_CANNOT_TELL, "%s", "n = 1: cannot tell");
+    cJSON *doc = ab_report_json(r);
+    cJSON *leaky = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "variants"), 1);
+    CHECK(num_of(leaky, "n_diverged") == 2 && num_of(leaky, "n_finished") == 1 && num_of(leaky, "n") == 3,
+          "variant JSON: n_diverged %g", num_of(leaky, "n_diverged"));
+    CHECK(num_of(doc, "left_out") == 0 && cJSON_IsArray(cJSON_GetObjectItem(doc, "left_out_files")), "%s",
+          "JSON: left_out 0");
+    cJSON_Delete(doc);
+    char text[8192] = "";
+    FILE *f = tmpfile();
+    ab_report_print_text(f, r);
+    rewind(f);
+    size_t got = fread(text, 1, sizeof text - 1, f);
+    text[got] = '\0';
+    fclose(f);
+    CHECK(strstr(text, "0.9000*") && strstr(text, "1/3") && strstr(text, "survivors"),
+          "text marks the mean of survivors and shows finished/total:\n%s", text);
+    ab_report_free(r);
+}
+
+static void test_paired_or_welch_and_holm(void)
+{
+    /* leaky seeds 3..5 share one seed with relu 1..3: Welch */
+    const spec apart[] = {{"relu", NAN, 1, LO, TRAIN, 0, 0, NULL, .seed0 = 0}, {"leaky_relu", 0.01, 1, HI, TRAIN, 0, 0, NULL, .seed0 = 2}};
+    ab_report *r = build(apart, 2);
+    if (!r) return;
+    cJSON *c = claim_comparison(r, 0, 0);
+    CHECK(!strcmp(str_of(c, "test"), "welch") && cJSON_IsNull(cJSON_GetObjectItem(c, "paired")) &&
+              isfinite(num_of(c, "p_value")) && num_of(c, "p_holm") == num_of(c, "p_value") &&
+              r->claims[0].verdict == AB_SUPPORTS,
+          "1 shared seed: test %s, p %g, Holm p %g", str_of(c, "test"), num_of(c, "p_value"), num_of(c, "p_holm"));
+    ab_report_free(r);
+    /* differences 0.01, 0.02, 0.015: paired p = 0.0350 (t 5.196, df 2); alone it supports C1 ... */
+    const spec alone[] = {{"relu", NAN, 1, LO, TRAIN, 0, 0, NULL, .seed0 = 0}, {"rrelu", NAN, 1, {0.81, 0.83, 0.835}, TRAIN, 0, 0, NULL, .seed0 = 0}};
+    r = build(alone, 2);
+    if (!r) return;
+    c = claim_comparison(r, 0, 0);
+    double p = num_of(cJSON_GetObjectItem(c, "paired"), "p_value");
+    CHECK(!strcmp(str_of(c, "test"), "paired") && p > 0.03 && p < 0.04 && num_of(c, "p_holm") == p &&
+              r->claims[0].verdict == AB_SUPPORTS,
+          "one comparison: paired p %g supports", p);
+    ab_report_free(r);
+    /* ... but three such comparisons in one claim: Holm p = 3p > 0.05, cannot tell */
+    const spec three[] = {{"relu", NAN, 1, LO, TRAIN, 0, 0, NULL, .seed0 = 0}, {"leaky_relu", 0.01, 1, {0.81, 0.83, 0.835}, TRAIN, 0, 0, NULL, .seed0 = 0},
+                          {"rrelu", NAN, 1, {0.81, 0.83, 0.835}, TRAIN, 0, 0, NULL, .seed0 = 0},
+                          {"prelu", 0.25, 1, {0.81, 0.83, 0.835}, TRAIN, 0, 0, NULL, .seed0 = 0}};
+    r = build(three, 4);
+    if (!r) return;
+    double worst = 0.0;
+    for (int i = 0; i < 3; i++) {
+        c = claim_comparison(r, 0, i);
+        worst = fmax(worst, fabs(num_of(c, "p_holm") - 3.0 * num_of(cJSON_GetObjectItem(c, "paired"), "p_value")));
+        CHECK(!strcmp(str_of(c, "outcome"), "inconclusive"), "Holm: comparison %d %s", i, str_of(c, "outcome"));
+    }
+    check_error("Holm p = 3 p for three equal p-values", worst, TOL);
+    CHECK(r->claims[0].verdict == AB_CANNOT_TELL, "%s", "Holm: three p = 0.035 cannot tell");
+    ab_report_free(r);
+}
+
+#define BEST_ACC {0.88, 0.89, 0.90}
+
+static void test_best_gap(void)
+{
+    /* at the last epoch rrelu's gap is smaller; at the best-validation epoch it is not */
+    const spec s[] = {{"relu", NAN, 1, HI, GAP_LARGE, 0, 0, NULL, .has_best = 1, .best_acc = BEST_ACC,
+                       .best_train = {0.95, 0.97, 0.96}},
+                      {"rrelu", NAN, 1, HI, GAP_SMALL, 0, 0, NULL, .has_best = 1, .best_acc = BEST_ACC,
+                       .best_train = {0.96, 0.96, 0.97}}};
+    ab_report *r = build(s, 2);
+    if (!r) return;
+    cJSON *c = claim_comparison(r, 2, 0), *last = cJSON_GetObjectItem(c, "last_epoch_gap");
+    CHECK(!strcmp(str_of(c, "metric"), "train_test_gap_best_epoch") && !strcmp(str_of(c, "outcome"), "inconclusive") &&
+              num_of(last, "p_value") < 0.01 && num_of(last, "diff") < 0,
+          "best-epoch gap: metric %s outcome %s, last-epoch p %g", str_of(c, "metric"), str_of(c, "outcome"),
+          num_of(last, "p_value"));
+    check_close("train accuracy difference at the best epoch", num_of(c, "train_accuracy_diff"), 0.01 / 3, TOL);
+    CHECK(r->claims[2].verdict == AB_CANNOT_TELL && strstr(ab_buf_str(&r->claims[2].summary), "best-validation epoch"),
+          "C3 says which gap: %s", ab_buf_str(&r->claims[2].summary));
+    CHECK(r->any_best && r->v[0].n_best == 3, "%s", "n_best");
+    ab_report_free(r);
+    /* final.best in one variant only: the last-epoch gap, and it says why */
+    const spec mixed[] = {{"relu", NAN, 1, HI, GAP_LARGE, 0, 0, NULL, .has_best = 1, .best_acc = BEST_ACC,
+                           .best_train = {0.95, 0.97, 0.96}},
+                          {"rrelu", NAN, 1, HI, GAP_SMALL, 0, 0, NULL, .seed0 = 0}};
+    r = build(mixed, 2);
+    if (!r) return;
+    c = claim_comparison(r, 2, 0);
+    CHECK(!strcmp(str_of(c, "metric"), "train_test_gap") && r->claims[2].verdict == AB_SUPPORTS &&
+              strstr(ab_buf_str(&r->claims[2].summary), "last epoch (final.best missing"),
+          "mixed: metric %s, %s", str_of(c, "metric"), ab_buf_str(&r->claims[2].summary));
+    check_close("train accuracy difference at the last epoch", num_of(c, "train_accuracy_diff"),
+                (0.91 + 0.92 + 0.93 - 0.99 - 0.995 - 1.0) / 3, TOL);
+    ab_report_free(r);
+}
+
+static void test_c5_min_runs(void)
+{
+    /* leaky_relu at the top rate: 1 of 3 finished; no verdict rests on one run */
+    const spec single[] = {{"relu", NAN, 0.01, HI, TRAIN, 0.02, 0, NULL, .seed0 = 0}, {"relu", NAN, 1, LO, TRAIN, 0.40, 0, NULL, .seed0 = 0},
+                           {"leaky_relu", 0.01, 1, HI, TRAIN, 0.03, 0, "diverged", .n_bad = 2}};
+    ab_report *r = build(single, 3);
+    if (!r) return;
+    cJSON *series = cJSON_GetArrayItem(cJSON_GetObjectItem(r->claims[4].numbers, "series"), 0);
+    CHECK(r->claims[4].verdict == AB_CANNOT_TELL && !strcmp(str_of(series, "outcome"), "cannot tell") &&
+              strstr(str_of(series, "reason"), ">= 2 finished runs"),
+          "C5, one leaky run: %s (%s)", ab_verdict_name(r->claims[4].verdict), str_of(series, "reason"));
+    ab_report_free(r);
+    /* two finished leaky runs: a verdict */
+    const spec two[] = {{"relu", NAN, 0.01, HI, TRAIN, 0.02, 0, NULL, .seed0 = 0}, {"relu", NAN, 1, LO, TRAIN, 0.40, 0, NULL, .seed0 = 0},
+                        {"leaky_relu", 0.01, 1, HI, TRAIN, 0.03, 0, "diverged", .seed0 = 0}};
+    EXPECT(two, 4, AB_SUPPORTS);
+    /* distinct revived units: 1 per run in layer 2 (revived_units_total), 2 events */
+    const spec distinct[] = {{"relu", NAN, 0.01, HI, TRAIN, 0.02, 2, NULL, .distinct2 = 1},
+                             {"relu", NAN, 1, LO, TRAIN, 0.40, 2, NULL, .distinct2 = 1}};
+    r = build(distinct, 2);
+    if (!r) return;
+    cJSON *rv = cJSON_GetObjectItem(r->claims[4].numbers, "revived"), *relu = cJSON_GetObjectItem(rv, "relu");
+    CHECK(!strcmp(str_of(rv, "counted"), "distinct_units") && num_of(relu, "distinct_units_layers_2_up") == 6 &&
+              num_of(relu, "events_layers_2_up") == 12 && strstr(ab_buf_str(&r->claims[4].summary), "distinct units"),
+          "distinct revived units: %g (events %g): %s", num_of(relu, "distinct_units_layers_2_up"),
+          num_of(relu, "events_layers_2_up"), ab_buf_str(&r->claims[4].summary));
+    ab_report_free(r);
+    /* older run files without revived_units_total: events, and it says so */
+    const spec old[] = {{"relu", NAN, 0.01, HI, TRAIN, 0.02, 2, NULL, .distinct2 = -1},
+                        {"relu", NAN, 1, LO, TRAIN, 0.40, 2, NULL, .distinct2 = -1}};
+    r = build(old, 2);
+    if (!r) return;
+    rv = cJSON_GetObjectItem(r->claims[4].numbers, "revived");
+    CHECK(!strcmp(str_of(rv, "counted"), "events") &&
+              cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetObjectItem(rv, "relu"), "distinct_units_layers_2_up")) &&
+              strstr(ab_buf_str(&r->claims[4].summary), "revival events"),
+          "no distinct counts: %s", ab_buf_str(&r->claims[4].summary));
+    ab_report_free(r);
+}
+
+/* The check of a run document after edit(doc): want names the problem (NULL: passes). */
+static void check_damage(const char *name, void (*edit)(cJSON *), const char *want)
+{
+    const spec s = {"relu", NAN, 1, HI, TRAIN, 0, 0, NULL, .seed0 = 0};
+    int id = 0;
+    cJSON *doc = run_doc(&s, 1, &id);
+    edit(doc);
+    char why[300] = "";
+    int st = ab_report_check_run(doc, why, sizeof why);
+    if (want) CHECK(st == -1 && strstr(why, want), "%s: '%s', want '%s'", name, why, want);
+    else CHECK(st == 0, "%s passes: %s", name, why);
+    cJSON_Delete(doc);
+}
+
+static cJSON *fin_of(cJSON *doc)
+{
+    return cJSON_GetObjectItem(doc, "final");
+}
+static void no_test_acc(cJSON *d) { cJSON_DeleteItemFromObject(fin_of(d), "test_accuracy"); }
+static void status_number(cJSON *d) { cJSON_ReplaceItemInObject(d, "status", cJSON_CreateNumber(1)); }
+static void status_unknown(cJSON *d) { cJSON_ReplaceItemInObject(d, "status", cJSON_CreateString("done")); }
+static void hidden_string(cJSON *d)
+{
+    cJSON_ReplaceItemInObject(cJSON_GetObjectItem(cJSON_GetObjectItem(d, "config"), "model"), "hidden",
+                              cJSON_CreateString("8,8"));
+}
+static void revived_string(cJSON *d)
+{
+    cJSON *l = cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(d, "epochs"), 0), "layers"), 1);
+    cJSON_ReplaceItemInObject(l, "revived", cJSON_CreateString("2"));
+}
+static void best_number(cJSON *d) { cJSON_ReplaceItemInObject(fin_of(d), "best", cJSON_CreateNumber(3)); }
+static void best_no_test(cJSON *d)
+{
+    cJSON *best = cJSON_CreateObject();
+    cJSON_AddNumberToObject(best, "epoch", 2);
+    cJSON_AddNumberToObject(best, "train_accuracy", 0.9);
+    cJSON_ReplaceItemInObject(fin_of(d), "best", best);
+}
+static void dead_short(cJSON *d) { cJSON_DeleteItemFromArray(cJSON_GetObjectItem(fin_of(d), "dead_fraction"), 1); }
+static void no_config(cJSON *d) { cJSON_DeleteItemFromObject(d, "config"); }
+static void no_final(cJSON *d) { cJSON_DeleteItemFromObject(d, "final"); }
+static void failed_run(cJSON *d)
+{
+    cJSON_ReplaceItemInObject(d, "status", cJSON_CreateString("failed"));
+    cJSON_ReplaceItemInObject(d, "final", cJSON_CreateNull());
+    cJSON_ReplaceItemInObject(d, "epochs", cJSON_CreateArray());
+}
+static void no_best(cJSON *d) { cJSON_DeleteItemFromObject(fin_of(d), "best"); }
+static void nothing(cJSON *d) { (void)d; }
+
+static void test_check_run(void)
+{
+    check_damage("a good run", nothing, NULL);
+    check_damage("a run without final.best (older run file)", no_best, NULL);
+    check_damage("a failed run (final null)", failed_run, NULL);
+    check_damage("no final.test_accuracy", no_test_acc, "final.test_accuracy: missing");
+    check_damage("status a number", status_number, "status: not a string");
+    check_damage("status unknown", status_unknown, "status: 'done'");
+    check_damage("hidden a string", hidden_string, "config.model.hidden: not an array");
+    check_damage("revived a string", revived_string, "epochs[0].layers[1].revived: not a number or null");
+    check_damage("best a number", best_number, "final.best: not an object or null");
+    check_damage("best without test_accuracy", best_no_test, "final.best.test_accuracy: missing");
+    check_damage("dead_fraction too short", dead_short, "final.dead_fraction: 1 entries for 2 hidden layers");
+    check_damage("no config", no_config, "config: missing");
+    check_damage("no final", no_final, "final: missing");
+    char why[100];
+    cJSON *arr = cJSON_CreateArray();
+    CHECK(ab_report_check_run(arr, why, sizeof why) == -1 && strstr(why, "not a JSON object"), "array: %s", why);
+    cJSON_Delete(arr);
+    /* a set with no run: an error, never a crash */
+    ab_run_set set = {cJSON_CreateArray(), cJSON_CreateArray(), 0};
+    ab_error err = {""};
+    CHECK(ab_report_build(&set, "relu", &err) == NULL && strstr(err.msg, "no runs") && !set.runs, "empty: %s", err.msg);
 }
 
 int main(void)
@@ -280,5 +631,12 @@ int main(void)
     test_c1_c2();
     test_c3_c4();
     test_c5();
+    test_paired();
+    test_holm();
+    test_degenerate();
+    test_paired_or_welch_and_holm();
+    test_best_gap();
+    test_c5_min_runs();
+    test_check_run();
     return check_done("test_report");
 }

@@ -97,6 +97,13 @@ static ab_ttest t_test(double diff, double se, double df, double level)
     return w;
 }
 
+/* A standard error this small next to the difference is rounding of equal
+ * values (0.91 - 0.81 and 0.92 - 0.82 differ in the last bit): no variance. */
+static int zero_se(double se, double diff)
+{
+    return !(se > 1e-12 * fmax(1.0, fabs(diff)));
+}
+
 static ab_ttest no_test(double diff, const char *why)
 {
     return (ab_ttest){0, diff, NAN, NAN, NAN, NAN, NAN, NAN, why};
@@ -108,7 +115,7 @@ ab_ttest ab_welch_test(ab_sample a, ab_sample b, double level)
     if (a.n < 2 || b.n < 2) return no_test(diff, "fewer than 2 finished runs in a group");
     double va = a.sd * a.sd, vb = b.sd * b.sd;
     double se = sqrt(va / a.n + vb / b.n);
-    if (!(se > 0.0)) return no_test(diff, "zero variance in both groups");
+    if (zero_se(se, diff)) return no_test(diff, "zero variance in both groups");
     return t_test(diff, se, ab_welch_df(va, a.n, vb, b.n), level);
 }
 
@@ -117,7 +124,7 @@ ab_ttest ab_paired_test(const double *d, int n, double level)
     ab_sample s = ab_sample_of(d, n);
     if (s.n < 2) return no_test(s.mean, "fewer than 2 pairs");
     double se = s.sd / sqrt((double)s.n);
-    if (!(se > 0.0)) return no_test(s.mean, "zero variance of the paired differences");
+    if (zero_se(se, s.mean)) return no_test(s.mean, "zero variance of the paired differences");
     return t_test(s.mean, se, s.n - 1, level);
 }
 

@@ -14,9 +14,10 @@ typedef struct {
 
 /* A t-test of a difference: Welch's (mean(a) - mean(b)) or the paired one
  * (the mean of the per-seed differences). ok is 0 when the test cannot be
- * made: n < 2, or a zero standard error (no variance); then only diff (NaN
- * when a sample is empty) is set, everything else is NaN, and why says
- * which. A zero variance never gives a CI or a p-value. */
+ * made: n < 2, or a zero standard error (no variance; below 1e-12 times
+ * max(1, |diff|), which is rounding); then only diff (NaN when a sample is
+ * empty) is set, everything else is NaN, and why says which. A zero
+ * variance never gives a CI or a p-value. */
 typedef struct {
     int ok;
     double diff, se, df, t, p, ci_low, ci_high;
