@@ -1,11 +1,14 @@
 #!/bin/sh
 # test_report_cli.sh: 'actbench report' end to end. Trains a small spirals
-# experiment (relu and leaky_relu at two learning rates, two seeds) into a
-# temporary directory, then checks the text report, --csv (header and one
-# row per variant), --json (its keys; parsed by python3 when there is one),
-# two directories pooled (an alpha sweep done as two runs, the shared relu
-# runs counted once), a directory of result directories, and the errors
-# (exit 2). Uses $ACTBENCH (default ./actbench).
+# experiment (relu and leaky_relu at two learning rates, three seeds) into a
+# temporary directory, then checks the text report (paired tests, Holm),
+# --csv (header and one row per variant), --json (its keys; parsed by
+# python3 when there is one), two directories pooled (an alpha sweep done
+# as two runs, the shared relu runs counted once), a directory of result
+# directories, the errors (exit 2), and damaged or foreign run files: each
+# named on stderr as "FILE: what is wrong" and left out (exit 1 when a
+# report is still printed, 2 when no run is left). Uses $ACTBENCH (default
+# ./actbench).
 . "$(dirname "$0")/lib.sh"
 
 check() { # name, then a command that must succeed
@@ -26,7 +29,7 @@ name: reportcli
 data: {dataset: spirals, n_train: 300, n_test: 200, validation: 50}
 model: {hidden: [8, 8], activation: [relu, leaky_relu], alpha: 0.01}
 train: {optimizer: sgd, learning_rate: [0.05, 1.0], batch_size: 32, epochs: 2}
-seeds: [1, 2]
+seeds: [1, 2, 3]
 YAML
 "$ACTBENCH" run "$tmp/exp.yaml" -o "$tmp/results/a" -j 2 -q >/dev/null
 "$ACTBENCH" run "$tmp/exp.yaml" --set model.alpha=0.2 -o "$tmp/results/b" -j 2 -q >/dev/null
@@ -40,27 +43,39 @@ for c in C1 C2 C3 C4 C5; do
     check "text has a verdict on $c" grep -Eq "^$c (supports|contradicts|cannot tell): " "$tmp/text"
 done
 check "text has a CI" grep -q '\[[-+]0\.[0-9]*, [-+]0\.[0-9]*\]' "$tmp/text"
+check "text: comparisons paired over 3 seeds" has "paired over 3 seeds: diff" "$tmp/text"
+check "text: Holm p shown" grep -q 'Holm p[=<]' "$tmp/text"
+check "text: the table names the test" has "paired(3)" "$tmp/text"
+check "text: finished/total" grep -q '^relu lr=1 *3/3 ' "$tmp/text"
+check "text: no run file left out" has "run files left out: 0;" "$tmp/text"
 
 # CSV: a header, one row per variant (relu, leaky_relu) x (0.05, 1)
 check "csv exits 0" exits 0 "$tmp/results/a" --csv
-check "csv header" grep -q '^variant,activation,train.learning_rate,n,n_finished,test_accuracy_mean,test_accuracy_sd,gap_mean,gap_sd,dead_fraction_layer1_mean,dead_fraction_layer2_mean,diverged,failed,baseline,diff_vs_relu,diff_ci_low,diff_ci_high,diff_df,p_value$' "$tmp/out"
+check "csv header" grep -q '^variant,activation,train.learning_rate,n,n_finished,n_diverged,n_failed,test_accuracy_mean,test_accuracy_sd,gap_mean,gap_sd,gap_best_mean,gap_best_sd,n_best,dead_fraction_layer1_mean,dead_fraction_layer2_mean,baseline,diff_vs_relu,diff_ci_low,diff_ci_high,diff_df,p_value,paired.n_pairs,paired.diff,paired.ci_low,paired.ci_high,paired.p_value,test,outcome,reason$' "$tmp/out"
+check "csv: leaky rows paired over 3 seeds" grep -q '^leaky_relu lr=1,leaky_relu,1,3,3,.*,3,[-0-9.e]*,[-0-9.e]*,[-0-9.e]*,[-0-9.e]*,paired,' "$tmp/out"
 check "csv rows" lines_are 5 "$tmp/out"
 
 # JSON
 check "json exits 0" exits 0 "$tmp/results/a" --json
-for key in '"variants"' '"claims"' '"verdict"' '"diff_ci_low"' '"id":	"C5"'; do
+for key in '"variants"' '"claims"' '"verdict"' '"diff_ci_low"' '"id":	"C5"' '"paired":	{' '"test":	"paired"' '"p_holm":' '"n_diverged":' '"left_out":	0'; do
     check "json has $key" has "$key" "$tmp/out"
 done
 if command -v python3 >/dev/null 2>&1; then
     check "json parses" python3 -c 'import json, sys; d = json.load(sys.stdin); assert len(d["variants"]) == 4 and len(d["claims"]) == 5' <"$tmp/out"
+    check "json: every comparison has paired, test, p_holm" python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+cs = [c for k in d["claims"] for c in k.get("comparisons", []) if c["versus"] is not None]
+assert cs and all(c["test"] == "paired" and c["paired"]["n_pairs"] == 3 and "p_holm" in c for c in cs), cs' <"$tmp/out"
 else
     skip "json parses" "python3 not installed"
+    skip "json: every comparison has paired, test, p_holm" "python3 not installed"
 fi
 
 # two directories pooled: relu runs are in both, counted once
 check "pooled exits 0" exits 0 "$tmp/results/a" "$tmp/results/b" --csv
 check "pooled rows: relu x2, leaky alpha 0.01 and 0.2 x2" lines_are 7 "$tmp/out"
-check "pooled relu n is 2" grep -q '^relu lr=1,relu,,1,2,' "$tmp/out"
+check "pooled relu n is 3" grep -q '^relu lr=1,relu,,1,3,' "$tmp/out"
 check "pooled notes duplicates" has "duplicate" "$tmp/err"
 check "pooled alpha column" has ",model.alpha," "$tmp/out"
 check "parent dir pools the same" exits 0 "$tmp/results" --csv
@@ -82,5 +97,84 @@ check "--help exits 0" exits 0 --help
 check "--help prints usage" has "usage: actbench report" "$tmp/out"
 check "--baseline leaky_relu" exits 0 "$tmp/results/a" --baseline leaky_relu --csv
 check "--baseline names the column" has ",diff_vs_leaky_relu," "$tmp/out"
+
+# damaged or foreign files: each named on stderr ("FILE: what is wrong"),
+# left out, counted in the text and the JSON; exit 1 when a report is
+# printed, 2 when no run is left
+damaged() { # name: a fresh copy of results/a as $tmp/d/NAME; sets $d and $f (its first run file)
+    d=$tmp/d/$1
+    mkdir -p "$tmp/d"
+    rm -rf "$d"
+    cp -R "$tmp/results/a" "$d"
+    f=$(ls "$d"/runs/*.json | head -n 1)
+}
+left_out_ok() { # name, what, runs: exit 1, FILE: what on stderr, 1 left out in text and JSON, the runs reported
+    what=$1 problem=$2 runs=$3
+    check "$what: exits 1" exits 1 "$d"
+    check "$what: names the file and what is wrong" has "$f: $problem" "$tmp/err"
+    check "$what: text counts it" has "run files left out: 1 (named on stderr)" "$tmp/out"
+    check "$what: the other runs are reported" grep -q "^$runs runs, 4 variants" "$tmp/out"
+    check "$what: json exits 1" exits 1 "$d" --json
+    check "$what: json counts it" has '"left_out":	1,' "$tmp/out"
+    check "$what: json names it" has "\"file\":	\"$f\"" "$tmp/out"
+    check "$what: csv exits 1" exits 1 "$d" --csv
+}
+
+damaged truncated
+head -c 300 "$f" >"$tmp/cut" && cat "$tmp/cut" >"$f"
+left_out_ok "truncated run file" "not valid JSON: it ends early (truncated?)" 11
+
+damaged wrongtype
+sed 's/"test_accuracy":	[0-9.e-]*/"test_accuracy":	"high"/' "$f" >"$tmp/x" && cat "$tmp/x" >"$f"
+left_out_ok "wrong type" "final.test_accuracy: not a number" 11
+
+damaged missing
+sed 's/"run_id":/"run_idx":/' "$f" >"$tmp/x" && cat "$tmp/x" >"$f"
+left_out_ok "missing field" "run_id: missing" 11
+
+damaged foreign
+cat >"$tmp/other.yaml" <<'YAML'
+name: other
+data: {dataset: spirals, n_train: 300, n_test: 200}
+model: {hidden: [8, 8], activation: relu}
+train: {optimizer: sgd, learning_rate: 0.05, batch_size: 32, epochs: 1}
+seeds: [7]
+YAML
+"$ACTBENCH" run "$tmp/other.yaml" -o "$tmp/other" -q >/dev/null
+cp "$tmp/other"/runs/*.json "$d/runs/"
+f=$(ls "$tmp/other"/runs/*.json | sed "s|^$tmp/other|$d|")
+left_out_ok "a run file of another experiment" "a run of experiment 'other', not of 'reportcli'" 12
+
+damaged nonjson
+f=$d/runs/notes.json
+echo "these are my notes" >"$f"
+left_out_ok "a non-JSON .json file" "not valid JSON at byte 1" 12
+damaged nonjsonname
+f=$d/runs/README.txt
+echo "notes" >"$f"
+left_out_ok "a file that is not a run file" "not a run file (the name does not end in .json)" 12
+
+damaged unreadable
+f=$d/runs/0000000000000000.json
+mkdir "$f"
+left_out_ok "an unreadable file (a directory)" "cannot read: Is a directory" 12
+if [ "$(id -u)" -ne 0 ]; then
+    damaged noperm
+    chmod 000 "$f"
+    left_out_ok "an unreadable file (no permission)" "cannot open: Permission denied" 11
+    chmod 644 "$f"
+fi
+
+# every run file damaged: each named, no report, exit 2
+mkdir -p "$tmp/alldamaged/runs"
+echo '{"run_id": "x"' >"$tmp/alldamaged/runs/a.json"
+echo '[]' >"$tmp/alldamaged/runs/b.json"
+check "all damaged: exits 2" exits 2 "$tmp/alldamaged"
+check "all damaged: names the first" has "$tmp/alldamaged/runs/a.json: not valid JSON" "$tmp/err"
+check "all damaged: names the second" has "$tmp/alldamaged/runs/b.json: not a JSON object" "$tmp/err"
+check "all damaged: says no run is left" has "no run file the report can use" "$tmp/err"
+check "all damaged: prints no report" lines_are 0 "$tmp/out"
+check "empty runs/ dir exits 2" exits 2 "$tmp/empty"
+check "empty runs/ dir: names it" has "$tmp/empty: no run files (runs/*.json)" "$tmp/err"
 
 finish "report cli"

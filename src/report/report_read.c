@@ -175,7 +175,7 @@ static cJSON *read_run(const char *path, const char *experiment, char *why, size
     if (!doc) {
         size_t at = end && end >= text ? (size_t)(end - text) : 0;
         if (!len) snprintf(why, size, "empty file");
-        else if (at >= len) snprintf(why, size, "not valid JSON: it ends early (truncated?) at byte %zu", len);
+        else if (at + 1 >= len) snprintf(why, size, "not valid JSON: it ends early (truncated?) at byte %zu", len);
         else snprintf(why, size, "not valid JSON at byte %zu of %zu", at + 1, len);
         free(text);
         return NULL;
