@@ -157,7 +157,7 @@ left_out_ok "a file that is not a run file" "not a run file (the name does not e
 damaged unreadable
 f=$d/runs/0000000000000000.json
 mkdir "$f"
-left_out_ok "an unreadable file (a directory)" "cannot read: Is a directory" 12
+left_out_ok "an unreadable file (a directory)" "not a regular file" 12
 if [ "$(id -u)" -ne 0 ]; then
     damaged noperm
     chmod 000 "$f"

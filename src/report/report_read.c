@@ -10,6 +10,7 @@
 #include "report.h"
 #include <dirent.h>
 #include <errno.h>
+#include "../data/data_internal.h"
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -136,32 +137,16 @@ static void leave_out(ab_run_set *set, const char *file, const char *problem)
     cJSON_AddItemToArray(set->left_out, o);
 }
 
-/* The whole file at path, NUL-terminated, in *text; 0, or -1 with why. */
+/* The whole file at path (gzip or plain), NUL-terminated, in *text; 0,
+ * or -1 with what is wrong (the reader's message without the path). */
 static int read_all(const char *path, char **text, size_t *len, char *why, size_t size)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) return snprintf(why, size, "cannot open: %s", strerror(errno)), -1;
-    size_t cap = 1 << 16, n = 0, got;
-    char *buf = malloc(cap);
-    while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (n + 1 == cap) {
-            char *nb = realloc(buf, cap *= 2);
-            if (!nb) free(buf);
-            buf = nb;
-        }
-    }
-    int bad = ferror(f), e = errno;
-    fclose(f);
-    if (!buf) return snprintf(why, size, "out of memory reading it"), -1;
-    if (bad) {
-        free(buf);
-        return snprintf(why, size, "cannot read: %s", strerror(e)), -1;
-    }
-    buf[n] = '\0';
-    *text = buf;
-    *len = n;
-    return 0;
+    ab_error err = {""};
+    if (ab_file_read_all(path, text, len, &err) == AB_OK) return 0;
+    size_t n = strlen(path);
+    const char *msg = !strncmp(err.msg, path, n) && !strncmp(err.msg + n, ": ", 2) ? err.msg + n + 2 : err.msg;
+    snprintf(why, size, "%s", msg);
+    return -1;
 }
 
 /* The run document of file path, or NULL with what is wrong. */
