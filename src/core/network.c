@@ -1,12 +1,25 @@
-/* network.c: builds a dense network (dense, activation, dense, ..., dense)
- * over single allocations for parameters, gradients and activations, and
- * runs forward, backward and training steps over them. Owns no data and
- * does no I/O; the optimiser state belongs to the caller's ab_optim. */
+/* network.c: builds a network from its layer list (model_shape.h: dense,
+ * conv, pooling and dropout entries, each dense and conv followed by the
+ * activation, then the output dense layer) over single allocations for
+ * parameters, gradients, activations and the conv workspace, and runs
+ * forward, backward and training steps over them, dispatching on the layer
+ * kind. Owns no data and does no I/O; the optimiser state belongs to the
+ * caller's ab_optim. */
 #include "network.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "loss.h"
+#include "model_shape.h"
+
+/* The input shape, flat (n_inputs x 1 x 1) when none is given. */
+static void input_shape(const ab_model_spec *s, int *c, int *h, int *w)
+{
+    if (s->in_c == 0 && s->in_h == 0 && s->in_w == 0)
+        *c = s->n_inputs, *h = *w = 1;
+    else
+        *c = s->in_c, *h = s->in_h, *w = s->in_w;
+}
 
 ab_status ab_model_check(const ab_model_spec *s, ab_error *err)
 {
@@ -14,11 +27,24 @@ ab_status ab_model_check(const ab_model_spec *s, ab_error *err)
     if (s->n_classes < 2) return ab_fail(err, AB_ERR_ARG, "the network needs at least 2 classes, got %d", s->n_classes);
     if (s->n_hidden < 0 || s->n_hidden > AB_MAX_HIDDEN)
         return ab_fail(err, AB_ERR_ARG, "hidden layers: need 0 to %d, got %d", AB_MAX_HIDDEN, s->n_hidden);
-    for (int h = 0; h < s->n_hidden; h++)
-        if (s->hidden[h] < 1)
-            return ab_fail(err, AB_ERR_ARG, "hidden layer %d: width must be >= 1, got %d", h + 1, s->hidden[h]);
+    if (s->n_layers == 0)
+        for (int h = 0; h < s->n_hidden; h++)
+            if (s->hidden[h] < 1)
+                return ab_fail(err, AB_ERR_ARG, "hidden layer %d: width must be >= 1, got %d", h + 1, s->hidden[h]);
     if (!(s->init.scale > 0.0f && isfinite(s->init.scale)))
         return ab_fail(err, AB_ERR_ARG, "init scale must be > 0, got %g", s->init.scale);
+    ab_model_spec flat = *s;
+    input_shape(s, &flat.in_c, &flat.in_h, &flat.in_w);
+    if ((long)flat.in_c * flat.in_h * flat.in_w != s->n_inputs)
+        return ab_fail(err, AB_ERR_ARG, "input shape %dx%dx%d does not hold the %d inputs",
+                       flat.in_c, flat.in_h, flat.in_w, s->n_inputs);
+    ab_layer_shape shapes[AB_MAX_HIDDEN + 1];
+    int n, bad;
+    size_t total;
+    ab_error e;
+    if (ab_model_shapes(&flat, shapes, &n, &total, &bad, &e) != AB_OK)
+        return bad >= 0 ? ab_fail(err, AB_ERR_ARG, "layer %d: %s", bad + 1, e.msg)
+                        : ab_fail(err, AB_ERR_ARG, "%s", e.msg);
     return ab_act_check(&s->act, err);
 }
 
@@ -30,43 +56,109 @@ static void add_block(ab_net *net, size_t off, size_t n, int decay)
     b->decay = decay;
 }
 
-/* Lays out the layers and their parameter blocks. */
+static ab_conv_shape conv_shape(const ab_layer *l)
+{
+    ab_conv_shape s = {l->in_c, l->in_h, l->in_w, l->out_c, l->kernel, l->stride, l->pad,
+                       l->out_h, l->out_w};
+    return s;
+}
+
+/* Appends a layer of kind taking the current shape; returns it with its
+ * output shape set to the input shape (callers change what differs). */
+static ab_layer *add_layer(ab_net *net, ab_layer_kind kind, int c, int h, int w)
+{
+    ab_layer *l = &net->layers[net->n_layers++];
+    memset(l, 0, sizeof *l);
+    l->kind = kind;
+    l->in_c = l->out_c = c, l->in_h = l->out_h = h, l->in_w = l->out_w = w;
+    l->hidden_index = -1;
+    return l;
+}
+
+static void finish_sizes(ab_layer *l)
+{
+    l->in_size = l->in_c * l->in_h * l->in_w;
+    l->out_size = l->out_c * l->out_h * l->out_w;
+}
+
+/* A dense or conv layer with n_w kernel weights and out_c biases at *p. */
+static void add_weights(ab_net *net, ab_layer *l, size_t n_w, size_t *p)
+{
+    l->param_off = *p;
+    l->n_params = n_w + (size_t)l->out_c;
+    add_block(net, *p, n_w, 1);                    /* kernel: decayed */
+    add_block(net, *p + n_w, (size_t)l->out_c, 0); /* bias: never decayed */
+    *p += l->n_params;
+}
+
+/* The activation after hidden layer h, over c x h x w. */
+static void add_activation(ab_net *net, int c, int hh, int w, size_t *p)
+{
+    const ab_model_spec *s = &net->spec;
+    ab_layer *a = add_layer(net, AB_LAYER_ACTIVATION, c, hh, w);
+    finish_sizes(a);
+    a->act = s->act;
+    a->hidden_index = net->n_hidden;
+    net->hidden_act[net->n_hidden++] = net->n_layers - 1;
+    a->param_off = *p;
+    if (s->act.kind == AB_ACT_PRELU) {
+        a->n_params = s->act.prelu_per_unit ? (size_t)c : 1; /* per unit: per channel */
+        add_block(net, *p, a->n_params, s->act.prelu_decay);
+        *p += a->n_params;
+    }
+}
+
+/* Lays out the layers and their parameter blocks (the spec is checked). */
 static void plan_layers(ab_net *net)
 {
     const ab_model_spec *s = &net->spec;
+    ab_layer_spec list[AB_MAX_HIDDEN];
+    int n = ab_model_layer_list(s, list);
     size_t p = 0;
-    int width = s->n_inputs;
-    for (int h = 0; h <= s->n_hidden; h++) {
-        int out = h < s->n_hidden ? s->hidden[h] : s->n_classes;
-        ab_layer *d = &net->layers[net->n_layers++];
-        memset(d, 0, sizeof *d);
-        d->kind = AB_LAYER_DENSE;
-        d->in_size = width;
-        d->out_size = out;
-        d->in_c = width, d->in_h = d->in_w = 1;
-        d->out_c = out, d->out_h = d->out_w = 1;
-        d->param_off = p;
-        d->n_params = (size_t)out * width + out;
-        d->hidden_index = -1;
-        add_block(net, p, (size_t)out * width, 1); /* kernel: decayed */
-        add_block(net, p + (size_t)out * width, (size_t)out, 0); /* bias: never decayed */
-        p += d->n_params;
-        if (h < s->n_hidden) {
-            ab_layer *a = &net->layers[net->n_layers++];
-            memset(a, 0, sizeof *a);
-            a->kind = AB_LAYER_ACTIVATION;
-            a->in_size = a->out_size = out;
-            a->in_c = a->out_c = out, a->in_h = a->in_w = a->out_h = a->out_w = 1;
-            a->act = s->act;
-            a->hidden_index = h;
-            a->param_off = p;
-            if (s->act.kind == AB_ACT_PRELU) {
-                a->n_params = s->act.prelu_per_unit ? (size_t)out : 1;
-                add_block(net, p, a->n_params, s->act.prelu_decay);
-                p += a->n_params;
-            }
+    int c, h, w;
+    input_shape(s, &c, &h, &w);
+    for (int i = 0; i <= n; i++) {
+        ab_layer_spec out = {.kind = AB_LSPEC_DENSE, .units = s->n_classes};
+        const ab_layer_spec *e = i < n ? &list[i] : &out;
+        ab_layer *l = NULL;
+        switch (e->kind) {
+        case AB_LSPEC_DENSE:
+            l = add_layer(net, AB_LAYER_DENSE, c * h * w, 1, 1);
+            l->out_c = e->units;
+            finish_sizes(l);
+            add_weights(net, l, (size_t)l->out_size * l->in_size, &p);
+            break;
+        case AB_LSPEC_CONV:
+            l = add_layer(net, AB_LAYER_CONV, c, h, w);
+            l->kernel = e->kernel, l->stride = e->stride, l->pad = e->pad;
+            l->out_c = e->units;
+            l->out_h = (h + 2 * e->pad - e->kernel) / e->stride + 1;
+            l->out_w = (w + 2 * e->pad - e->kernel) / e->stride + 1;
+            finish_sizes(l);
+            add_weights(net, l, (size_t)l->out_c * c * e->kernel * e->kernel, &p);
+            break;
+        case AB_LSPEC_POOL_MAX:
+        case AB_LSPEC_POOL_AVG:
+            l = add_layer(net, e->kind == AB_LSPEC_POOL_MAX ? AB_LAYER_MAX_POOL : AB_LAYER_AVG_POOL, c, h, w);
+            l->kernel = e->kernel, l->stride = e->stride;
+            l->out_h = (h - e->kernel) / e->stride + 1;
+            l->out_w = (w - e->kernel) / e->stride + 1;
+            finish_sizes(l);
+            break;
+        case AB_LSPEC_POOL_GLOBAL_AVG:
+            l = add_layer(net, AB_LAYER_GLOBAL_AVG_POOL, c, h, w);
+            l->out_h = l->out_w = 1;
+            finish_sizes(l);
+            break;
+        case AB_LSPEC_DROPOUT:
+            l = add_layer(net, AB_LAYER_DROPOUT, c, h, w);
+            l->rate = e->rate;
+            finish_sizes(l);
+            break;
         }
-        width = out;
+        c = l->out_c, h = l->out_h, w = l->out_w;
+        if (i < n && (e->kind == AB_LSPEC_DENSE || e->kind == AB_LSPEC_CONV))
+            add_activation(net, c, h, w, &p);
     }
     net->n_params = p;
 }
@@ -81,32 +173,43 @@ ab_status ab_net_build(ab_net *net, const ab_model_spec *spec, int max_batch,
     net->spec = *spec;
     net->max_batch = max_batch;
     plan_layers(net);
-    /* per layer: its output and that output's gradient (and rrelu slopes),
-     * then the softmax probabilities */
+    /* per layer: its output and that output's gradient (and rrelu slopes,
+     * dropout mask, max-pooling argmax), then the softmax probabilities */
     size_t per_example = (size_t)spec->n_classes;
     for (int i = 0; i < net->n_layers; i++) {
         const ab_layer *l = &net->layers[i];
-        int rrelu = l->kind == AB_LAYER_ACTIVATION && l->act.kind == AB_ACT_RRELU;
-        per_example += (size_t)l->out_size * (rrelu ? 3 : 2);
+        int extra = (l->kind == AB_LAYER_ACTIVATION && l->act.kind == AB_ACT_RRELU) +
+                    (l->kind == AB_LAYER_DROPOUT) + (l->kind == AB_LAYER_MAX_POOL);
+        per_example += (size_t)l->out_size * (2 + extra);
+        if (l->kind == AB_LAYER_CONV) {
+            ab_conv_shape cs = conv_shape(l);
+            size_t need = ab_conv_workspace(&cs, max_batch);
+            if (need > net->n_work) net->n_work = need;
+        }
     }
     size_t n_buf = per_example * (size_t)max_batch;
     net->params = calloc(net->n_params, sizeof(float));
     net->grads = calloc(net->n_params, sizeof(float));
     net->buf = calloc(n_buf, sizeof(float));
-    if (!net->params || !net->grads || !net->buf) {
+    net->work = net->n_work ? malloc(net->n_work * sizeof(float)) : NULL;
+    if (!net->params || !net->grads || !net->buf || (net->n_work && !net->work)) {
+        size_t n_params = net->n_params;
         ab_net_free(net);
-        return ab_fail(err, AB_ERR_NOMEM, "out of memory for a network of %zu parameters", net->n_params);
+        return ab_fail(err, AB_ERR_NOMEM, "out of memory for a network of %zu parameters", n_params);
     }
     float *q = net->buf;
     for (int i = 0; i < net->n_layers; i++) {
         ab_layer *l = &net->layers[i];
-        net->acts[i + 1] = q, q += (size_t)max_batch * l->out_size;
-        net->dacts[i + 1] = q, q += (size_t)max_batch * l->out_size;
-        if (l->kind == AB_LAYER_ACTIVATION && l->act.kind == AB_ACT_RRELU)
-            l->slopes = q, q += (size_t)max_batch * l->out_size;
+        size_t n = (size_t)max_batch * l->out_size;
+        net->acts[i + 1] = q, q += n;
+        net->dacts[i + 1] = q, q += n;
+        if (l->kind == AB_LAYER_ACTIVATION && l->act.kind == AB_ACT_RRELU) l->slopes = q, q += n;
+        if (l->kind == AB_LAYER_DROPOUT) l->mask = q, q += n;
+        if (l->kind == AB_LAYER_MAX_POOL) l->argmax = (int32_t *)(void *)q, q += n;
     }
     net->probs = q;
     ab_rng_seed(&net->rrelu_rng, rrelu_seed, "rrelu");
+    ab_rng_seed(&net->dropout_rng, rrelu_seed, "dropout");
     net->training = 1;
     ab_net_init_params(net, init_rng);
     return AB_OK;
@@ -117,6 +220,7 @@ void ab_net_free(ab_net *net)
     free(net->params);
     free(net->grads);
     free(net->buf);
+    free(net->work);
     memset(net, 0, sizeof *net);
 }
 
@@ -126,29 +230,72 @@ void ab_net_init_params(ab_net *net, ab_rng *rng)
     for (int i = 0; i < net->n_layers; i++) {
         ab_layer *l = &net->layers[i];
         float *p = net->params + l->param_off;
-        if (l->kind == AB_LAYER_DENSE) {
-            int is_output = i == net->n_layers - 1;
+        float lk = i == net->n_layers - 1 ? 0.0f : leak; /* the output layer has no activation */
+        switch (l->kind) {
+        case AB_LAYER_DENSE: {
             long nw = (long)l->out_size * l->in_size;
-            ab_init_fill(p, nw, &net->spec.init, l->in_size, l->out_size, is_output ? 0.0f : leak, rng);
+            ab_init_fill(p, nw, &net->spec.init, l->in_size, l->out_size, lk, rng);
             memset(p + nw, 0, (size_t)l->out_size * sizeof *p);
-        } else {
-            for (size_t k = 0; k < l->n_params; k++) p[k] = l->act.alpha;
+            break;
         }
+        case AB_LAYER_CONV: {
+            /* Keras: a conv kernel's fans are its channels times k*k */
+            int kk = l->kernel * l->kernel;
+            long nw = (long)l->out_c * l->in_c * kk;
+            ab_init_fill(p, nw, &net->spec.init, l->in_c * kk, l->out_c * kk, lk, rng);
+            memset(p + nw, 0, (size_t)l->out_c * sizeof *p);
+            break;
+        }
+        case AB_LAYER_ACTIVATION:
+            for (size_t k = 0; k < l->n_params; k++) p[k] = l->act.alpha;
+            break;
+        case AB_LAYER_MAX_POOL:
+        case AB_LAYER_AVG_POOL:
+        case AB_LAYER_GLOBAL_AVG_POOL:
+        case AB_LAYER_DROPOUT:
+            break;
+        }
+    }
+}
+
+static void layer_forward(ab_net *net, ab_layer *l, float *out, const float *in, int B)
+{
+    const float *p = net->params + l->param_off;
+    switch (l->kind) {
+    case AB_LAYER_DENSE:
+        ab_dense_forward(out, in, p, p + (size_t)l->out_size * l->in_size, B, l->in_size, l->out_size);
+        return;
+    case AB_LAYER_CONV: {
+        ab_conv_shape cs = conv_shape(l);
+        ab_conv_forward(out, net->work, in, p, p + l->n_params - (size_t)l->out_c, &cs, B);
+        return;
+    }
+    case AB_LAYER_MAX_POOL:
+        ab_max_pool_forward(out, l->argmax, in, B, l->in_c, l->in_h, l->in_w, l->kernel, l->stride,
+                            l->out_h, l->out_w);
+        return;
+    case AB_LAYER_AVG_POOL:
+        ab_avg_pool_forward(out, in, B, l->in_c, l->in_h, l->in_w, l->kernel, l->stride, l->out_h,
+                            l->out_w);
+        return;
+    case AB_LAYER_GLOBAL_AVG_POOL:
+        ab_global_avg_pool_forward(out, in, B, l->in_c, l->in_h * l->in_w);
+        return;
+    case AB_LAYER_DROPOUT:
+        ab_dropout_forward(out, l->mask, in, l->rate, net->training, &net->dropout_rng,
+                           (long)B * l->out_size);
+        return;
+    case AB_LAYER_ACTIVATION:
+        ab_act_layer_forward(out, l->slopes, in, &l->act, p, net->training, &net->rrelu_rng, B,
+                             l->out_c, l->out_h * l->out_w);
+        return;
     }
 }
 
 const float *ab_net_forward(ab_net *net, const float *x, int B)
 {
-    for (int i = 0; i < net->n_layers; i++) {
-        ab_layer *l = &net->layers[i];
-        const float *in = i == 0 ? x : net->acts[i];
-        float *out = net->acts[i + 1];
-        const float *p = net->params + l->param_off;
-        if (l->kind == AB_LAYER_DENSE)
-            ab_dense_forward(out, in, p, p + (size_t)l->out_size * l->in_size, B, l->in_size, l->out_size);
-        else
-            ab_act_forward(out, l->slopes, in, &l->act, p, net->training, &net->rrelu_rng, B, l->out_size);
-    }
+    for (int i = 0; i < net->n_layers; i++)
+        layer_forward(net, &net->layers[i], net->acts[i + 1], i == 0 ? x : net->acts[i], B);
     return net->acts[net->n_layers];
 }
 
@@ -159,25 +306,56 @@ double ab_net_loss(ab_net *net, const int32_t *y, int B, int *correct)
 
 void ab_net_zero_grads(ab_net *net) { memset(net->grads, 0, net->n_params * sizeof *net->grads); }
 
+/* Backward through layer i: din (NULL for the first layer, whose input
+ * gradient nobody needs) from dout, parameter gradients added into g. */
+static void layer_backward(ab_net *net, ab_layer *l, float *din, const float *dout,
+                           const float *in, const float *out, int B)
+{
+    const float *p = net->params + l->param_off;
+    float *g = net->grads + l->param_off;
+    switch (l->kind) {
+    case AB_LAYER_DENSE: {
+        size_t nw = (size_t)l->out_size * l->in_size;
+        ab_dense_backward(din, g, g + nw, dout, in, p, B, l->in_size, l->out_size);
+        return;
+    }
+    case AB_LAYER_CONV: {
+        ab_conv_shape cs = conv_shape(l);
+        size_t nw = l->n_params - (size_t)l->out_c;
+        ab_conv_backward(din, g, g + nw, net->work, dout, in, p, &cs, B);
+        return;
+    }
+    case AB_LAYER_MAX_POOL:
+        if (din)
+            ab_max_pool_backward(din, dout, l->argmax, B, l->in_c, l->in_h, l->in_w, l->out_h,
+                                 l->out_w);
+        return;
+    case AB_LAYER_AVG_POOL:
+        if (din)
+            ab_avg_pool_backward(din, dout, B, l->in_c, l->in_h, l->in_w, l->kernel, l->stride,
+                                 l->out_h, l->out_w);
+        return;
+    case AB_LAYER_GLOBAL_AVG_POOL:
+        if (din) ab_global_avg_pool_backward(din, dout, B, l->in_c, l->in_h * l->in_w);
+        return;
+    case AB_LAYER_DROPOUT:
+        if (din) ab_dropout_backward(din, dout, l->mask, net->training, (long)B * l->out_size);
+        return;
+    case AB_LAYER_ACTIVATION:
+        if (din)
+            ab_act_layer_backward(din, l->n_params ? g : NULL, dout, in, out, l->slopes, &l->act, p,
+                                  net->training, B, l->out_c, l->out_h * l->out_w);
+        return;
+    }
+}
+
 void ab_net_backward(ab_net *net, const float *x, const int32_t *y, int B)
 {
     int L = net->n_layers;
     ab_xent_backward(net->dacts[L], net->probs, y, B, net->spec.n_classes, 1.0f / (float)B);
-    for (int i = L - 1; i >= 0; i--) {
-        ab_layer *l = &net->layers[i];
-        const float *in = i == 0 ? x : net->acts[i];
-        float *din = i == 0 ? NULL : net->dacts[i];
-        const float *p = net->params + l->param_off;
-        float *g = net->grads + l->param_off;
-        if (l->kind == AB_LAYER_DENSE) {
-            size_t nw = (size_t)l->out_size * l->in_size;
-            ab_dense_backward(din, g, g + nw, net->dacts[i + 1], in, p, B, l->in_size, l->out_size);
-        } else {
-            memset(din, 0, (size_t)B * l->in_size * sizeof *din);
-            ab_act_backward(din, l->n_params ? g : NULL, net->dacts[i + 1], in, net->acts[i + 1],
-                            l->slopes, &l->act, p, net->training, B, l->out_size);
-        }
-    }
+    for (int i = L - 1; i >= 0; i--)
+        layer_backward(net, &net->layers[i], i == 0 ? NULL : net->dacts[i], net->dacts[i + 1],
+                       i == 0 ? x : net->acts[i], net->acts[i + 1], B);
 }
 
 double ab_net_train_step(ab_net *net, ab_optim *opt, float lr, const float *x,
@@ -192,29 +370,42 @@ double ab_net_train_step(ab_net *net, ab_optim *opt, float lr, const float *x,
     return loss;
 }
 
-int ab_net_hidden_act_layer(const ab_net *net, int h)
+int ab_net_hidden_act_layer(const ab_net *net, int h) { return net->hidden_act[h]; }
+
+int ab_net_hidden_units(const ab_net *net, int h) { return net->layers[net->hidden_act[h]].out_c; }
+
+int ab_net_hidden_positions(const ab_net *net, int h)
 {
-    (void)net;
-    return 2 * h + 1;
+    const ab_layer *a = &net->layers[net->hidden_act[h]];
+    return a->out_h * a->out_w;
+}
+
+int ab_net_hidden_is_conv(const ab_net *net, int h)
+{
+    return net->layers[net->hidden_act[h] - 1].kind == AB_LAYER_CONV;
+}
+
+/* The dense or conv layer feeding hidden layer h: kernel then out_c biases. */
+static const ab_layer *weight_layer(const ab_net *net, int h, size_t *n)
+{
+    const ab_layer *d = &net->layers[net->hidden_act[h] - 1];
+    if (n) *n = d->n_params - (size_t)d->out_c;
+    return d;
 }
 
 float *ab_net_hidden_weights(ab_net *net, int h, size_t *n)
 {
-    const ab_layer *d = &net->layers[2 * h];
-    if (n) *n = (size_t)d->out_size * d->in_size;
-    return net->params + d->param_off;
+    return net->params + weight_layer(net, h, n)->param_off;
 }
 
 float *ab_net_hidden_weight_grads(ab_net *net, int h, size_t *n)
 {
-    const ab_layer *d = &net->layers[2 * h];
-    if (n) *n = (size_t)d->out_size * d->in_size;
-    return net->grads + d->param_off;
+    return net->grads + weight_layer(net, h, n)->param_off;
 }
 
 const float *ab_net_prelu_alpha(const ab_net *net, int h, int *n)
 {
-    const ab_layer *a = &net->layers[2 * h + 1];
+    const ab_layer *a = &net->layers[net->hidden_act[h]];
     if (a->act.kind != AB_ACT_PRELU) {
         if (n) *n = 0;
         return NULL;

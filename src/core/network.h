@@ -1,7 +1,11 @@
-/* network.h: a feed-forward network as a sequence of layers over one
- * parameter allocation, one gradient allocation and one activation
- * allocation, all made by ab_net_build. Nothing is allocated after that:
- * forward, backward and train steps reuse those buffers. No I/O. */
+/* network.h: a feed-forward network as a sequence of layers (dense, conv,
+ * pooling, dropout, activation) over one parameter allocation, one gradient
+ * allocation, one activation allocation and one convolution workspace (sized
+ * for the largest conv layer), all made by ab_net_build. Nothing is
+ * allocated after that: forward, backward and train steps reuse those
+ * buffers. The "hidden layers" are the layers followed by an activation
+ * (every dense and conv layer but the output): those are probed for dead
+ * units. No I/O. */
 #ifndef AB_NETWORK_H
 #define AB_NETWORK_H
 
@@ -65,13 +69,21 @@ typedef struct {
     float *acts[AB_MAX_LAYERS + 1];  /* acts[i]: input of layer i, (max_batch, size); acts[0] unused (input is external) */
     float *dacts[AB_MAX_LAYERS + 1]; /* gradient of acts[i] */
     float *probs;                /* (max_batch, n_classes) */
+    float *work;                 /* conv workspace (im2col), n_work floats, shared by every conv layer */
+    size_t n_work;
+    int n_hidden;                /* dense and conv layers with an activation */
+    int hidden_act[AB_MAX_HIDDEN]; /* layer index of hidden layer h's activation */
     ab_rng rrelu_rng;            /* rrelu slopes in training mode */
-    int training;                /* 1: rrelu draws slopes; 0: evaluation */
+    ab_rng dropout_rng;          /* dropout masks in training mode */
+    int training;                /* 1: rrelu draws slopes, dropout drops; 0: evaluation */
 } ab_net;
 
+/* Checks the specification, the layer shapes included (model_shape.h).
+ * An input shape of 0 x 0 x 0 means flat data: n_inputs x 1 x 1. */
 ab_status ab_model_check(const ab_model_spec *spec, ab_error *err);
 /* Builds the layers and allocates every buffer for batches up to max_batch.
- * Parameters are initialised from init_rng; rrelu draws from rrelu_seed. */
+ * Parameters are initialised from init_rng; rrelu draws from the stream
+ * "rrelu" of rrelu_seed (the run seed) and dropout from its stream "dropout". */
 ab_status ab_net_build(ab_net *net, const ab_model_spec *spec, int max_batch,
                        ab_rng *init_rng, uint64_t rrelu_seed, ab_error *err);
 void ab_net_free(ab_net *net);
@@ -98,7 +110,12 @@ double ab_net_train_step(ab_net *net, ab_optim *opt, float lr, const float *x,
 /* The layer index of the activation layer of hidden layer h, its
  * pre-activation is net->acts[index] and its output net->acts[index + 1]. */
 int ab_net_hidden_act_layer(const ab_net *net, int h);
-/* Weight (kernel) parameters of the dense layer feeding hidden layer h. */
+/* Units of hidden layer h (channels of a conv layer), the positions of each
+ * (height x width; 1 for a dense layer), and whether it is a conv layer. */
+int ab_net_hidden_units(const ab_net *net, int h);
+int ab_net_hidden_positions(const ab_net *net, int h);
+int ab_net_hidden_is_conv(const ab_net *net, int h);
+/* Weight (kernel) parameters of the dense or conv layer feeding hidden layer h. */
 float *ab_net_hidden_weights(ab_net *net, int h, size_t *n);
 float *ab_net_hidden_weight_grads(ab_net *net, int h, size_t *n);
 /* PReLU alphas of hidden layer h (NULL when the activation is not prelu). */

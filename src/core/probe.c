@@ -1,5 +1,7 @@
-/* probe.c: dead units and activation statistics of the hidden layers on a
- * probe set, measured in evaluation mode; and evaluation of loss and
+/* probe.c: dead units and activation statistics of the hidden layers
+ * (every dense and conv layer with an activation; a conv layer's unit is its
+ * channel, dead when its pre-activation is <= 0 at every position of every
+ * probe example) on a probe set, measured in evaluation mode; and evaluation of loss and
  * accuracy. Per-unit flags are kept between measurements so that units that
  * died or came back can be counted. */
 #include "probe.h"
@@ -10,9 +12,9 @@
 ab_status ab_probe_init(ab_probe *p, const ab_net *net, ab_error *err)
 {
     memset(p, 0, sizeof *p);
-    int H = net->spec.n_hidden;
+    int H = net->n_hidden;
     size_t units = 0;
-    for (int h = 0; h < H; h++) units += (size_t)net->spec.hidden[h];
+    for (int h = 0; h < H; h++) units += (size_t)ab_net_hidden_units(net, h);
     p->n_hidden = H;
     p->alive = calloc(units + 1, 1);
     p->prev = calloc(units + 1, 1);
@@ -26,9 +28,9 @@ ab_status ab_probe_init(ab_probe *p, const ab_net *net, ab_error *err)
         return ab_fail(err, AB_ERR_NOMEM, "out of memory for the dead-unit probe");
     }
     size_t off = 0;
-    for (int h = 0; h < H; h++) {
+    for (int h = 0; h <= H; h++) {
         p->offset[h] = off;
-        off += (size_t)net->spec.hidden[h];
+        if (h < H) off += (size_t)ab_net_hidden_units(net, h);
     }
     return AB_OK;
 }
@@ -50,25 +52,42 @@ void ab_probe_measure(ab_probe *p, ab_net *net, const float *x, int n)
     ab_probe_measure_eval(p, net, x, NULL, n, NULL, NULL);
 }
 
-/* Adds batch statistics of every hidden layer of the last forward pass. */
+/* Adds batch statistics of every hidden layer of the last forward pass.
+ * A layer's buffers are (B, units, positions): positions is 1 for a dense
+ * layer and height x width for a conv layer, whose unit is the channel. */
 static void accumulate(ab_probe *p, const ab_net *net, int B)
 {
     for (int h = 0; h < p->n_hidden; h++) {
         int a = ab_net_hidden_act_layer(net, h);
-        int units = net->spec.hidden[h];
+        int units = ab_net_hidden_units(net, h), hw = ab_net_hidden_positions(net, h);
+        size_t row = (size_t)units * hw;
         const float *z = net->acts[a], *y = net->acts[a + 1];
         unsigned char *alive = p->alive + p->offset[h];
         long neg = 0;
         double sum = 0.0, sumsq = 0.0;
         for (int b = 0; b < B; b++) {
-            const float *zr = z + (size_t)b * units, *yr = y + (size_t)b * units;
-            float s = 0.0f, ss = 0.0f; /* a row in float, the total in double */
-            for (int j = 0; j < units; j++) {
-                int pos = zr[j] > 0.0f;
-                alive[j] |= (unsigned char)pos;
-                neg += !pos;
-                s += yr[j];
-                ss += yr[j] * yr[j];
+            const float *zr = z + (size_t)b * row, *yr = y + (size_t)b * row;
+            float s = 0.0f, ss = 0.0f; /* an example in float, the total in double */
+            if (hw == 1) {
+                for (int j = 0; j < units; j++) {
+                    int pos = zr[j] > 0.0f;
+                    alive[j] |= (unsigned char)pos;
+                    neg += !pos;
+                    s += yr[j];
+                    ss += yr[j] * yr[j];
+                }
+            } else {
+                for (int j = 0; j < units; j++) {
+                    const float *zc = zr + (size_t)j * hw, *yc = yr + (size_t)j * hw;
+                    int npos = 0;
+                    for (int q = 0; q < hw; q++) {
+                        npos += zc[q] > 0.0f;
+                        s += yc[q];
+                        ss += yc[q] * yc[q];
+                    }
+                    alive[j] |= (unsigned char)(npos > 0);
+                    neg += hw - npos;
+                }
             }
             sum += s;
             sumsq += ss;
@@ -83,7 +102,7 @@ static void accumulate(ab_probe *p, const ab_net *net, int B)
 static void finish(ab_probe *p, const ab_net *net, int n)
 {
     for (int h = 0; h < p->n_hidden; h++) {
-        int units = net->spec.hidden[h];
+        int units = ab_net_hidden_units(net, h);
         const unsigned char *now = p->alive + p->offset[h], *before = p->prev + p->offset[h];
         ab_layer_probe *r = &p->layers[h];
         memset(r, 0, sizeof *r);
@@ -95,7 +114,8 @@ static void finish(ab_probe *p, const ab_net *net, int n)
                 r->revived += !before[j] && now[j];
             }
         }
-        double count = (double)n * units;
+        r->conv = ab_net_hidden_is_conv(net, h);
+        double count = (double)n * units * ab_net_hidden_positions(net, h);
         r->dead_fraction = (double)r->dead / units;
         r->negative_fraction = count > 0 ? p->neg[h] / count : 0.0;
         r->output_mean = count > 0 ? p->sum[h] / count : 0.0;
@@ -110,7 +130,7 @@ void ab_probe_measure_eval(ab_probe *p, ab_net *net, const float *x, const int32
 {
     int H = p ? p->n_hidden : 0;
     if (p) {
-        size_t total_units = H ? p->offset[H - 1] + (size_t)net->spec.hidden[H - 1] : 0;
+        size_t total_units = p->offset[H];
         memcpy(p->prev, p->alive, total_units);
         memset(p->alive, 0, total_units);
         for (int h = 0; h < H; h++) p->sum[h] = p->sumsq[h] = 0.0, p->neg[h] = 0;

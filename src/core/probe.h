@@ -1,5 +1,6 @@
 /* probe.h: measurements of a network's hidden units on a probe set, in
- * evaluation mode: dead units (pre-activation <= 0 on every probe example),
+ * evaluation mode: dead units (pre-activation <= 0 on every probe example;
+ * for a conv layer the unit is the channel, dead when <= 0 at every position),
  * which died or came back since the previous probe, the fraction of negative
  * pre-activations, and the mean and standard deviation of each hidden
  * layer's outputs. Buffers are allocated by ab_probe_init, never during a
@@ -11,12 +12,13 @@
 #include "network.h"
 
 typedef struct {
-    int units;
-    int dead;                 /* units with z <= 0 on every probe example */
+    int conv;                 /* 1: a conv layer, whose units are its channels */
+    int units;                /* units, or channels of a conv layer */
+    int dead;                 /* units with z <= 0 on every probe example (at every position) */
     double dead_fraction;
     int died;                 /* alive at the previous probe, dead now */
     int revived;              /* dead at the previous probe, alive now */
-    double negative_fraction; /* fraction of z <= 0 over examples x units */
+    double negative_fraction; /* fraction of z <= 0 over examples x units (x positions) */
     double output_mean, output_std; /* of the layer's activation outputs */
 } ab_layer_probe;
 

@@ -2,6 +2,7 @@
  * per-layer weight-gradient norms. */
 #include "trainer.h"
 #include <math.h>
+#include "augment.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,13 +26,34 @@ ab_status ab_trainer_init(ab_trainer *t, const ab_model_spec *model, const ab_op
     t->perm = malloc((size_t)n_train * sizeof *t->perm);
     t->xb = malloc((size_t)batch * model->n_inputs * sizeof *t->xb);
     t->yb = malloc((size_t)batch * sizeof *t->yb);
-    t->grad_sq = calloc((size_t)model->n_hidden + 1, sizeof *t->grad_sq);
+    t->grad_sq = calloc((size_t)t->net.n_hidden + 1, sizeof *t->grad_sq);
     if (!t->perm || !t->xb || !t->yb || !t->grad_sq) {
         ab_trainer_free(t);
         return ab_fail(err, AB_ERR_NOMEM, "out of memory for %ld training examples", n_train);
     }
     for (long i = 0; i < n_train; i++) t->perm[i] = (int)i;
     ab_rng_seed(&t->shuffle_rng, seed, "shuffle");
+    ab_rng_seed(&t->augment_rng, seed, "augment");
+    return AB_OK;
+}
+
+ab_status ab_trainer_set_augment(ab_trainer *t, int flip, int crop, ab_error *err)
+{
+    const ab_model_spec *m = &t->net.spec;
+    if (!flip && crop == 0) {
+        t->augment_flip = t->augment_crop = 0;
+        return AB_OK;
+    }
+    if (m->in_h * m->in_w <= 1)
+        return ab_fail(err, AB_ERR_ARG, "augmentation needs images, the input is %d flat features", m->n_inputs);
+    int side = m->in_h < m->in_w ? m->in_h : m->in_w;
+    if (crop < 0 || crop >= side)
+        return ab_fail(err, AB_ERR_ARG, "augment crop must be in [0, %d) for %dx%d images, got %d",
+                       side, m->in_h, m->in_w, crop);
+    if (!t->aug_scratch) t->aug_scratch = malloc((size_t)m->n_inputs * sizeof *t->aug_scratch);
+    if (!t->aug_scratch) return ab_fail(err, AB_ERR_NOMEM, "out of memory for augmentation");
+    t->augment_flip = flip != 0;
+    t->augment_crop = crop;
     return AB_OK;
 }
 
@@ -43,6 +65,7 @@ void ab_trainer_free(ab_trainer *t)
     free(t->xb);
     free(t->yb);
     free(t->grad_sq);
+    free(t->aug_scratch);
     memset(t, 0, sizeof *t);
 }
 
@@ -62,7 +85,7 @@ ab_epoch_result ab_trainer_epoch(ab_trainer *t, const float *x, const int32_t *y
                                  float lr, int shuffle)
 {
     ab_epoch_result r = {0};
-    int F = t->net.spec.n_inputs, H = t->net.spec.n_hidden;
+    int F = t->net.spec.n_inputs, H = t->net.n_hidden;
     if (n > t->n_train) n = t->n_train;
     if (shuffle) ab_rng_permutation(&t->shuffle_rng, t->perm, (int)n);
     for (int h = 0; h < H; h++) t->grad_sq[h] = 0.0;
@@ -70,6 +93,8 @@ ab_epoch_result ab_trainer_epoch(ab_trainer *t, const float *x, const int32_t *y
     double loss_sum = 0.0;
     long hits = 0;
     t->net.training = 1;
+    int augment = t->augment_flip || t->augment_crop > 0;
+    const ab_model_spec *m = &t->net.spec;
     for (long start = 0; start < n; start += t->batch) {
         int B = (int)(n - start < t->batch ? n - start : t->batch);
         const float *xb = x + (size_t)start * F;
@@ -82,6 +107,12 @@ ab_epoch_result ab_trainer_epoch(ab_trainer *t, const float *x, const int32_t *y
             }
             xb = t->xb;
             yb = t->yb;
+        }
+        if (augment) {
+            if (xb != t->xb) memcpy(t->xb, xb, (size_t)B * F * sizeof *x);
+            ab_augment_batch(t->xb, t->aug_scratch, B, m->in_c, m->in_h, m->in_w, t->augment_flip,
+                             t->augment_crop, &t->augment_rng);
+            xb = t->xb;
         }
         int correct = 0;
         double loss = ab_net_train_step(&t->net, &t->opt, lr, xb, yb, B, &correct);

@@ -2,7 +2,8 @@
  * batch buffers, per-layer gradient norms) and the epoch loop over it.
  * Everything is allocated by ab_trainer_init; an epoch allocates nothing.
  * Random streams come from the run seed: "init" (weights), "shuffle"
- * (example order), "rrelu" (slopes). No I/O. */
+ * (example order), "rrelu" (slopes), "dropout" (masks), "augment" (flips
+ * and crops of the training images). No I/O. */
 #ifndef AB_TRAINER_H
 #define AB_TRAINER_H
 
@@ -29,11 +30,19 @@ typedef struct {
     double *grad_sq;   /* (n_hidden) sum over the epoch's steps of |dW_h|^2 */
     long epoch_steps;
     ab_rng shuffle_rng;
+    int augment_flip;  /* random horizontal flips of the training images */
+    int augment_crop;  /* zero padding by this many pixels and a random crop back */
+    float *aug_scratch; /* (n_inputs) */
+    ab_rng augment_rng;
 } ab_trainer;
 
 ab_status ab_trainer_init(ab_trainer *t, const ab_model_spec *model, const ab_optim_spec *opt,
                           int batch, long n_train, uint64_t seed, ab_error *err);
 void ab_trainer_free(ab_trainer *t);
+/* Augment every training batch from now on (augment.h): flip, and crop
+ * by up to crop pixels; needs an image input (height x width > 1) and
+ * 0 <= crop < min(height, width). */
+ab_status ab_trainer_set_augment(ab_trainer *t, int flip, int crop, ab_error *err);
 /* One pass over x(n, n_inputs), y(n) in batches at learning rate lr,
  * in a fresh random order when shuffle is set. */
 ab_epoch_result ab_trainer_epoch(ab_trainer *t, const float *x, const int32_t *y, long n,

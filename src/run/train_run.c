@@ -97,10 +97,11 @@ static int params_finite(const ab_net *net)
 static cJSON *layers_json(ab_trainer *t, const ab_probe *probe, int epoch, int diverged)
 {
     cJSON *arr = cJSON_CreateArray();
-    for (int h = 0; h < t->net.spec.n_hidden; h++) {
+    for (int h = 0; h < t->net.n_hidden; h++) {
         const ab_layer_probe *lp = &probe->layers[h];
         cJSON *o = cJSON_CreateObject();
         cJSON_AddNumberToObject(o, "layer", h + 1);
+        cJSON_AddStringToObject(o, "kind", ab_net_hidden_is_conv(&t->net, h) ? "conv" : "dense");
         cJSON_AddNumberToObject(o, "units", lp->units);
         double bad = diverged ? NAN : 0.0; /* NaN + x = NaN: written as null */
         ab_json_add_num(o, "dead", bad + lp->dead);
@@ -166,6 +167,10 @@ cJSON *ab_train_run(const ab_run_config *rc, const cJSON *resolved, const ab_dat
     ab_trainer t;
     if (ab_trainer_init(&t, &model, &rc->optim, rc->batch_size, n_train, rc->seed, err) != AB_OK)
         return NULL;
+    if (ab_trainer_set_augment(&t, rc->data.augment_flip, rc->data.augment_crop, err) != AB_OK) {
+        ab_trainer_free(&t);
+        return NULL;
+    }
     ab_probe probe;
     if (ab_probe_init(&probe, &t.net, err) != AB_OK) {
         ab_trainer_free(&t);
@@ -227,7 +232,7 @@ cJSON *ab_train_run(const ab_run_config *rc, const cJSON *resolved, const ab_dat
     else cJSON_AddNullToObject(fin, "best_val_accuracy");
     cJSON_AddNumberToObject(fin, "epochs_completed", !diverged ? last_epoch : last_epoch > 0 ? last_epoch - 1 : 0);
     cJSON *dead = cJSON_AddArrayToObject(fin, "dead_fraction");
-    for (int h = 0; h < t.net.spec.n_hidden; h++)
+    for (int h = 0; h < t.net.n_hidden; h++)
         cJSON_AddItemToArray(dead, diverged ? cJSON_CreateNull() : cJSON_CreateNumber(probe.layers[h].dead_fraction));
     ab_json_add_num(fin, "seconds", now() - t_start);
     ab_json_add_num(fin, "train_seconds", train_seconds);
