@@ -122,15 +122,15 @@ left_out_ok() { # name, what, runs: exit 1, FILE: what on stderr, 1 left out in 
 
 damaged truncated
 head -c 300 "$f" >"$tmp/cut" && cat "$tmp/cut" >"$f"
-left_out_ok "truncated run file" "not valid JSON: it ends early (truncated?)" 11
+left_out_ok "truncated run file" "truncated JSON: the file ends (byte 300) inside the document" 11
 
 damaged wrongtype
 sed 's/"test_accuracy":	[0-9.e-]*/"test_accuracy":	"high"/' "$f" >"$tmp/x" && cat "$tmp/x" >"$f"
-left_out_ok "wrong type" "final.test_accuracy: not a number" 11
+left_out_ok "wrong type" "final.test_accuracy is a string, expected a number or null" 11
 
 damaged missing
 sed 's/"run_id":/"run_idx":/' "$f" >"$tmp/x" && cat "$tmp/x" >"$f"
-left_out_ok "missing field" "run_id: missing" 11
+left_out_ok "missing field" "run_id is missing, expected a string" 11
 
 damaged foreign
 cat >"$tmp/other.yaml" <<'YAML'
@@ -143,12 +143,12 @@ YAML
 "$ACTBENCH" run "$tmp/other.yaml" -o "$tmp/other" -q >/dev/null
 cp "$tmp/other"/runs/*.json "$d/runs/"
 f=$(ls "$tmp/other"/runs/*.json | sed "s|^$tmp/other|$d|")
-left_out_ok "a run file of another experiment" "a run of experiment 'other', not of 'reportcli'" 12
+left_out_ok "a run file of another experiment" "a run of experiment 'other', not 'reportcli'" 12
 
 damaged nonjson
 f=$d/runs/notes.json
 echo "these are my notes" >"$f"
-left_out_ok "a non-JSON .json file" "not valid JSON at byte 1" 12
+left_out_ok "a non-JSON .json file" "not valid JSON (at byte 0 of 19)" 12
 damaged nonjsonname
 f=$d/runs/README.txt
 echo "notes" >"$f"
@@ -170,8 +170,8 @@ mkdir -p "$tmp/alldamaged/runs"
 echo '{"run_id": "x"' >"$tmp/alldamaged/runs/a.json"
 echo '[]' >"$tmp/alldamaged/runs/b.json"
 check "all damaged: exits 2" exits 2 "$tmp/alldamaged"
-check "all damaged: names the first" has "$tmp/alldamaged/runs/a.json: not valid JSON" "$tmp/err"
-check "all damaged: names the second" has "$tmp/alldamaged/runs/b.json: not a JSON object" "$tmp/err"
+check "all damaged: names the first" has "$tmp/alldamaged/runs/a.json: truncated JSON" "$tmp/err"
+check "all damaged: names the second" has "$tmp/alldamaged/runs/b.json: not a run file: the JSON is an array, not an object" "$tmp/err"
 check "all damaged: says no run is left" has "no run file the report can use" "$tmp/err"
 check "all damaged: prints no report" lines_are 0 "$tmp/out"
 check "empty runs/ dir exits 2" exits 2 "$tmp/empty"

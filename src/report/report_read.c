@@ -10,7 +10,8 @@
 #include "report.h"
 #include <dirent.h>
 #include <errno.h>
-#include "../data/data_internal.h"
+#include "../run/result_dir.h"
+#include "../run/run_file.h"
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -137,49 +138,20 @@ static void leave_out(ab_run_set *set, const char *file, const char *problem)
     cJSON_AddItemToArray(set->left_out, o);
 }
 
-/* The whole file at path (gzip or plain), NUL-terminated, in *text; 0,
- * or -1 with what is wrong (the reader's message without the path). */
-static int read_all(const char *path, char **text, size_t *len, char *why, size_t size)
-{
-    ab_error err = {""};
-    if (ab_file_read_all(path, text, len, &err) == AB_OK) return 0;
-    size_t n = strlen(path);
-    const char *msg = !strncmp(err.msg, path, n) && !strncmp(err.msg + n, ": ", 2) ? err.msg + n + 2 : err.msg;
-    snprintf(why, size, "%s", msg);
-    return -1;
-}
-
-/* The run document of file path, or NULL with what is wrong. */
+/* The run document of file path, or NULL with what is wrong: the checks
+ * of every run file read back (ab_run_file_load: readable, JSON, run_id the
+ * file name, status, of this experiment), then those of the report. */
 static cJSON *read_run(const char *path, const char *experiment, char *why, size_t size)
 {
-    char *text;
-    size_t len;
-    if (read_all(path, &text, &len, why, size)) return NULL;
-    const char *end = NULL;
-    cJSON *doc = cJSON_ParseWithLengthOpts(text, len, &end, 0);
-    if (!doc) {
-        size_t at = end && end >= text ? (size_t)(end - text) : 0;
-        if (!len) snprintf(why, size, "empty file");
-        else if (at + 1 >= len) snprintf(why, size, "not valid JSON: it ends early (truncated?) at byte %zu", len);
-        else snprintf(why, size, "not valid JSON at byte %zu of %zu", at + 1, len);
-        free(text);
+    cJSON *doc = NULL;
+    ab_error err = {""};
+    ab_run_kind kind = ab_run_file_load(path, experiment, &doc, &err);
+    if (kind == AB_RUN_DAMAGED || kind == AB_RUN_FOREIGN) {
+        snprintf(why, size, "%s", err.msg);
+        cJSON_Delete(doc);
         return NULL;
     }
-    free(text);
     if (ab_report_check_run(doc, why, size)) {
-        cJSON_Delete(doc);
-        return NULL;
-    }
-    const char *name = cJSON_GetStringValue(get(get(doc, "config"), "name"));
-    if (experiment && name && strcmp(name, experiment)) {
-        snprintf(why, size, "a run of experiment '%.80s', not of '%.80s' (experiment.json)", name, experiment);
-        cJSON_Delete(doc);
-        return NULL;
-    }
-    const char *id = get(doc, "run_id")->valuestring, *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    if (strncmp(base, id, strlen(id)) || strcmp(base + strlen(id), ".json")) {
-        snprintf(why, size, "run_id '%.40s' does not match the file name", id);
         cJSON_Delete(doc);
         return NULL;
     }
@@ -245,18 +217,16 @@ static void free_names(char **names, int n)
     free(names);
 }
 
-/* DIR/experiment.json's "experiment" (malloc'd), NULL when it has none. */
+/* The experiment DIR/experiment.json names (malloc'd); NULL when there is
+ * none or it cannot be read (the runs' experiment is then not checked). */
 static char *experiment_of(const char *dir)
 {
-    char path[4096 + 32], *text, why[64];
-    size_t len;
-    snprintf(path, sizeof path, "%s/experiment.json", dir);
-    if (read_all(path, &text, &len, why, sizeof why)) return NULL;
-    cJSON *doc = cJSON_ParseWithLength(text, len);
-    free(text);
-    const char *name = cJSON_GetStringValue(get(doc, "experiment"));
+    cJSON *m = NULL;
+    ab_error err = {""};
+    if (ab_manifest_read(dir, &m, &err) != AB_OK || !m) return NULL;
+    const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "experiment"));
     char *out = name ? strdup(name) : NULL;
-    cJSON_Delete(doc);
+    cJSON_Delete(m);
     return out;
 }
 
