@@ -82,17 +82,45 @@ static int parse_args(report_args *a, int argc, char **argv)
     return -1;
 }
 
-/* Prints the report in the chosen format; -1 when out of memory. */
+/* cJSON's allocations, counted when they fail: a report built with a
+ * missing JSON member is not printed as if it were whole. */
+static int json_oom;
+
+static void *json_malloc(size_t n)
+{
+    void *p = malloc(n);
+    if (!p) json_oom = 1;
+    return p;
+}
+
+/* The report in the chosen format, in memory first so that a failure
+ * prints nothing half-written; -1 when out of memory. */
 static int print_report(const ab_report *r, const report_args *a)
 {
-    if (a->csv) return ab_report_print_csv(stdout, r);
-    if (!a->json) return ab_report_print_text(stdout, r);
-    cJSON *doc = ab_report_json(r);
-    char *text = doc ? cJSON_Print(doc) : NULL;
-    if (text) printf("%s\n", text);
+    char *text = NULL;
+    size_t len = 0;
+    if (a->json) {
+        cJSON *doc = ab_report_json(r);
+        text = doc && !json_oom ? cJSON_Print(doc) : NULL;
+        cJSON_Delete(doc);
+        len = text ? strlen(text) : 0;
+    } else {
+        FILE *f = open_memstream(&text, &len);
+        int bad = !f || (a->csv ? ab_report_print_csv(f, r) : ab_report_print_text(f, r));
+        if (f && fclose(f)) bad = 1;
+        if (bad) {
+            free(text);
+            text = NULL;
+        }
+    }
+    if (!text || json_oom) {
+        free(text);
+        return -1;
+    }
+    fwrite(text, 1, len, stdout);
+    if (a->json) fputc('\n', stdout);
     free(text);
-    cJSON_Delete(doc);
-    return text ? 0 : -1;
+    return 0;
 }
 
 int cmd_report(int argc, char **argv)
@@ -107,6 +135,8 @@ int cmd_report(int argc, char **argv)
         free(a.dirs);
         return code;
     }
+    cJSON_Hooks hooks = {json_malloc, free};
+    cJSON_InitHooks(&hooks);
     ab_error err = {""};
     ab_run_set set = {0};
     int st = ab_report_read(&set, a.dirs, a.n_dirs, &err);
@@ -132,10 +162,10 @@ int cmd_report(int argc, char **argv)
     int has_baseline = 0;
     for (int i = 0; i < r->n_variants; i++) has_baseline |= r->v[i].baseline == i;
     if (!has_baseline) fprintf(stderr, "actbench report: no %s runs: no baseline to compare with\n", a.baseline);
-    int printed = print_report(r, &a);
+    int printed = json_oom ? -1 : print_report(r, &a);
     ab_report_free(r);
     if (printed) {
-        fprintf(stderr, "actbench report: out of memory printing the report\n");
+        fprintf(stderr, "actbench report: out of memory\n");
         return AB_EXIT_USAGE;
     }
     return n_left_out ? EXIT_LEFT_OUT : AB_EXIT_OK;

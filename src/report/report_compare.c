@@ -32,17 +32,10 @@ static double train_of(const ab_run_row *row, ab_metric m)
     return m == AB_M_GAP_BEST ? row->train_best : row->train;
 }
 
-/* The sample of metric m (train: the training accuracy at its epoch) over
- * the finished runs of v. */
-static ab_sample sample_of(const ab_variant *v, ab_metric m, int train)
+/* The value of run row for metric m (train: the training accuracy at its epoch). */
+static double value_of(const ab_run_row *row, ab_metric m, int train)
 {
-    ab_sample s = {NAN, NAN, 0};
-    double *x = malloc(((size_t)v->n_ok + 1) * sizeof *x);
-    if (!x) return s;
-    for (int i = 0; i < v->n_ok; i++) x[i] = train ? train_of(&v->rows[i], m) : metric_of(&v->rows[i], m);
-    s = ab_sample_of(x, v->n_ok);
-    free(x);
-    return s;
+    return train ? train_of(row, m) : metric_of(row, m);
 }
 
 /* The index in v of the first finished run with seed s and a finite value. */
@@ -53,23 +46,56 @@ static int row_of_seed(const ab_variant *v, double s, ab_metric m)
     return -1;
 }
 
-/* The paired test of a - b on metric m (train: training accuracy) over the
- * seeds both have, each seed once; *n_pairs is their number. */
+/* The k-th value of a sample: of variant a alone (b NULL), or the k-th
+ * per-seed difference a - b over the seeds both have (each seed once);
+ * 0 when there is no k-th value. Two passes over these values give a
+ * sample without storing it. */
+typedef struct {
+    const ab_variant *a, *b;
+    ab_metric m;
+    int train;
+} sample_spec;
+
+static int nth_value(const sample_spec *s, int i, double *x)
+{
+    const ab_run_row *ra = &s->a->rows[i];
+    if (!s->b) {
+        *x = value_of(ra, s->m, s->train);
+        return isfinite(*x);
+    }
+    int j = row_of_seed(s->b, ra->seed, s->m);
+    if (!isfinite(ra->seed) || !isfinite(metric_of(ra, s->m)) || row_of_seed(s->a, ra->seed, s->m) != i || j < 0)
+        return 0;
+    *x = value_of(ra, s->m, s->train) - value_of(&s->b->rows[j], s->m, s->train);
+    return isfinite(*x);
+}
+
+/* mean, sd (n - 1) and n of the values of s, as ab_sample_of */
+static ab_sample sample_of(sample_spec s)
+{
+    ab_sample out = {NAN, NAN, 0};
+    double sum = 0.0, ss = 0.0, x;
+    for (int i = 0; i < s.a->n_ok; i++)
+        if (nth_value(&s, i, &x)) sum += x, out.n++;
+    if (!out.n) return out;
+    out.mean = sum / out.n;
+    for (int i = 0; i < s.a->n_ok; i++)
+        if (nth_value(&s, i, &x)) ss += (x - out.mean) * (x - out.mean);
+    if (out.n > 1) out.sd = sqrt(ss / (out.n - 1));
+    return out;
+}
+
+static ab_sample one(const ab_variant *v, ab_metric m, int train)
+{
+    return sample_of((sample_spec){v, NULL, m, train});
+}
+
+/* The paired test of a - b on metric m over the seeds both have; *n_pairs is their number. */
 static ab_ttest paired(const ab_variant *a, const ab_variant *b, ab_metric m, int train, int *n_pairs)
 {
-    double *d = malloc(((size_t)a->n_ok + 1) * sizeof *d);
-    *n_pairs = 0;
-    if (!d) return (ab_ttest){0, NAN, NAN, NAN, NAN, NAN, NAN, NAN, "out of memory"};
-    for (int i = 0; i < a->n_ok; i++) {
-        double s = a->rows[i].seed;
-        int j = row_of_seed(b, s, m);
-        if (!isfinite(s) || row_of_seed(a, s, m) != i || j < 0) continue;
-        d[(*n_pairs)++] = train ? train_of(&a->rows[i], m) - train_of(&b->rows[j], m)
-                                : metric_of(&a->rows[i], m) - metric_of(&b->rows[j], m);
-    }
-    ab_ttest t = ab_paired_test(d, *n_pairs, 0.95);
-    free(d);
-    return t;
+    ab_sample d = sample_of((sample_spec){a, b, m, train});
+    *n_pairs = d.n;
+    return ab_paired_test_of(d, 0.95);
 }
 
 void ab_compare(ab_comparison *c, const ab_report *r)
@@ -81,18 +107,18 @@ void ab_compare(ab_comparison *c, const ab_report *r)
     c->outcome = c->reason = NULL;
     if (c->b < 0) return;
     const ab_variant *a = &r->v[c->a], *b = &r->v[c->b];
-    c->sa = sample_of(a, c->metric, 0);
-    c->sb = sample_of(b, c->metric, 0);
+    c->sa = one(a, c->metric, 0);
+    c->sb = one(b, c->metric, 0);
     c->welch = ab_welch_test(c->sa, c->sb, 0.95);
     c->paired = paired(a, b, c->metric, 0, &c->n_pairs);
     c->use_paired = c->n_pairs >= AB_MIN_PAIRS;
     if (c->metric == AB_M_ACC) return;
     int n;
     if (c->use_paired) c->train_diff = paired(a, b, c->metric, 1, &n).diff;
-    else c->train_diff = sample_of(a, c->metric, 1).mean - sample_of(b, c->metric, 1).mean;
+    else c->train_diff = one(a, c->metric, 1).mean - one(b, c->metric, 1).mean;
     if (c->metric == AB_M_GAP_BEST)
         c->last = c->use_paired ? paired(a, b, AB_M_GAP_LAST, 0, &n)
-                                : ab_welch_test(sample_of(a, AB_M_GAP_LAST, 0), sample_of(b, AB_M_GAP_LAST, 0), 0.95);
+                                : ab_welch_test(one(a, AB_M_GAP_LAST, 0), one(b, AB_M_GAP_LAST, 0), 0.95);
 }
 
 const ab_ttest *ab_comparison_used(const ab_comparison *c)

@@ -121,7 +121,11 @@ ab_ttest ab_welch_test(ab_sample a, ab_sample b, double level)
 
 ab_ttest ab_paired_test(const double *d, int n, double level)
 {
-    ab_sample s = ab_sample_of(d, n);
+    return ab_paired_test_of(ab_sample_of(d, n), level);
+}
+
+ab_ttest ab_paired_test_of(ab_sample s, double level)
+{
     if (s.n < 2) return no_test(s.mean, "fewer than 2 pairs");
     double se = s.sd / sqrt((double)s.n);
     if (zero_se(se, s.mean)) return no_test(s.mean, "zero variance of the paired differences");

@@ -41,6 +41,8 @@ ab_ttest ab_welch_test(ab_sample a, ab_sample b, double level);
  * se = sd(d)/sqrt(n), df = n - 1, two-sided CI at level and p. Not ok when
  * fewer than 2 finite differences or sd(d) = 0. */
 ab_ttest ab_paired_test(const double *d, int n, double level);
+/* The same from the sample of the differences (mean, sd, n). */
+ab_ttest ab_paired_test_of(ab_sample d, double level);
 /* Holm's step-down adjustment of the m finite p-values among p[0..n):
  * sorted p_(1) <= ... <= p_(m), adj_(k) = min(1, max_{j<=k} (m - j + 1) p_(j)).
  * A NaN p gives a NaN adj and does not count in m. */
