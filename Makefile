@@ -34,7 +34,7 @@ TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 LIB      := $(BUILD)/libactbench.a
 
-.PHONY: all deps run test unit tools bench clean
+.PHONY: all deps run test test-slurm unit tools bench clean
 # keep intermediate objects (tests/support) between builds
 .SECONDARY:
 .DEFAULT_GOAL := all
@@ -91,6 +91,12 @@ test: all
 	@$(MAKE) --no-print-directory unit tools actbench
 	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 OPT=-O1 unit build/asan/actbench
 	@sh tests/run_all.sh $(BUILD) build/asan
+
+# scripts/slurm against a real single-node Slurm started and stopped by
+# tests/slurm/run.sh (as root); installs slurm-wlm and munge when missing.
+test-slurm: all
+	@sh scripts/install-deps.sh slurm
+	@sh tests/slurm/run.sh
 
 bench: all
 	@$(MAKE) --no-print-directory $(BUILD)/bench_data $(BUILD)/bench_probe $(BUILD)/bench_engine

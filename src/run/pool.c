@@ -239,6 +239,30 @@ static void finish_slot(slot *s, int status, const ab_pool_opts *o, ab_pool_resu
     s->pid = 0;
 }
 
+/* A worker killed by SIGTERM or SIGINT was most likely stopped together
+ * with this process: a scheduler cancelling a job (scancel) or a terminal's
+ * process group signals every process at once. Give this process's own
+ * signal a moment (up to 1 s) to arrive before calling the run failed; when
+ * it does, the run was interrupted, not failed, and leaves no file. */
+static int stopped_with_us(int status)
+{
+    if (!WIFSIGNALED(status) || (WTERMSIG(status) != SIGTERM && WTERMSIG(status) != SIGINT)) return 0;
+    for (int i = 0; i < 20 && !g_stop; i++) {
+        struct timespec ts = {0, 50 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    return g_stop != 0;
+}
+
+/* Forgets an interrupted worker: no run file, no temporary file. */
+static void drop_slot(const ab_pool_opts *o, slot *s)
+{
+    remove_tmp(o, s);
+    close(s->fd);
+    s->job->state = AB_JOB_PENDING;
+    s->pid = 0;
+}
+
 ab_pool_result ab_pool_run(ab_job *jobs, int n, const ab_pool_opts *o)
 {
     ab_pool_result r = {0};
@@ -282,11 +306,12 @@ ab_pool_result ab_pool_run(ab_job *jobs, int n, const ab_pool_opts *o)
         int status;
         pid_t pid;
         while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-            for (int i = 0; i < nslots; i++)
-                if (slots[i].pid == pid) {
-                    finish_slot(&slots[i], status, o, &r, &p);
-                    running--;
-                }
+            for (int i = 0; i < nslots; i++) {
+                if (slots[i].pid != pid) continue;
+                if (stopped_with_us(status)) drop_slot(o, &slots[i]);
+                else finish_slot(&slots[i], status, o, &r, &p);
+                running--;
+            }
         }
         if (o->live && !o->quiet && (now() - last_draw > 0.25 || rc == 0)) {
             draw_live(&p, slots, nslots, &r);
@@ -304,9 +329,7 @@ ab_pool_result ab_pool_run(ab_job *jobs, int n, const ab_pool_opts *o)
             if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
                 finish_slot(&slots[i], status, o, &r, &p); /* it finished just in time */
             } else {
-                remove_tmp(o, &slots[i]);
-                close(slots[i].fd);
-                slots[i].pid = 0;
+                drop_slot(o, &slots[i]);
             }
         }
         r.interrupted = 1;

@@ -2,7 +2,9 @@
  * Each job trains one run and writes DIR/runs/<run_id>.json itself; a
  * worker that crashes, is killed, or exits non-zero is recorded by the
  * parent as a failed run. SIGINT/SIGTERM stop every worker, remove their
- * temporary files and return with interrupted set. Progress goes to stderr
+ * temporary files and return with interrupted set (a worker killed by
+ * SIGTERM or SIGINT just before the parent gets its own, as when Slurm
+ * cancels the job, is interrupted too, not failed). Progress goes to stderr
  * (a live display on a terminal, one line per finished run otherwise). */
 #ifndef AB_POOL_H
 #define AB_POOL_H
