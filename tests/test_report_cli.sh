@@ -7,8 +7,9 @@
 # as two runs, the shared relu runs counted once), a directory of result
 # directories, the errors (exit 2), and damaged or foreign run files: each
 # named on stderr as "FILE: what is wrong" and left out (exit 1 when a
-# report is still printed, 2 when no run is left). Uses $ACTBENCH (default
-# ./actbench).
+# report is still printed, 2 when no run is left); and that the files of
+# src/report call one way (from the symbols of the built objects). Uses
+# $ACTBENCH (default ./actbench).
 . "$(dirname "$0")/lib.sh"
 
 check() { # name, then a command that must succeed
@@ -176,5 +177,31 @@ check "all damaged: says no run is left" has "no run file the report can use" "$
 check "all damaged: prints no report" lines_are 0 "$tmp/out"
 check "empty runs/ dir exits 2" exits 2 "$tmp/empty"
 check "empty runs/ dir: names it" has "$tmp/empty: no run files (runs/*.json)" "$tmp/err"
+
+# src/report calls one way: each file only the files before it in this
+# order (report.h lists it), read from the symbols of the built objects
+one_way() {
+    objs=$root/build/src/report order="stats report_fmt report_match report_read report_variants report_compare report_dying report_claims report_text report_export report"
+    rank=0
+    : >"$tmp/defs"
+    for f in $order; do
+        rank=$((rank + 1))
+        nm --defined-only "$objs/$f.o" | awk -v f="$f" -v r="$rank" '$2 ~ /^[TDRB]$/ {print $3, f, r}' >>"$tmp/defs"
+    done
+    nm --defined-only "$objs/summary.o" | awk '$2 ~ /^[TDRB]$/ {print $3, "summary", 0}' >>"$tmp/defs"
+    rank=0 bad=0
+    for f in $order summary; do
+        rank=$((rank + 1)); [ "$f" = summary ] && rank=0
+        for u in $(nm -u "$objs/$f.o" | awk '{print $2}'); do
+            awk -v u="$u" -v f="$f" -v r="$rank" '$1 == u && $3 >= r {print "    " f " calls " $1 " of " $2; found = 1} END {exit found}' "$tmp/defs" || bad=1
+        done
+    done
+    [ "$bad" -eq 0 ]
+}
+if command -v nm >/dev/null 2>&1 && [ -f "$root/build/src/report/report.o" ]; then
+    check "src/report: every file calls only the files before it" one_way
+else
+    skip "src/report: every file calls only the files before it" "no nm or no build/src/report objects"
+fi
 
 finish "report cli"
