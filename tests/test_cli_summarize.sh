@@ -118,6 +118,22 @@ act oth run "$other" --shard 0/2 -o shared
 expect "another experiment's shard: exit status" "$status" 2
 expect_grep "another experiment's shard: names both" "experiment 'cli_small', not 'cli_other'" oth.err
 
+# ---- eight invocations with different --set at once: the manifest lists all their runs ----
+pids=""
+for k in 1 2 3 4 5 6 7 8; do
+    "$ACTBENCH" run "$other" --set "seeds=[$k]" -j 1 -q -o many >"many$k.out" 2>"many$k.err" &
+    pids="$pids $!"
+done
+st_all=0
+for p in $pids; do wait "$p" || st_all=$?; done
+expect "eight concurrent invocations: exit statuses" "$st_all" 0
+expect "eight concurrent invocations: the manifest lists 8 runs" "$(grep -c '"run_id":' many/experiment.json)" 8
+expect "eight concurrent invocations: 8 distinct runs" "$(sed -n 's/.*"run_id":	"\(.*\)".*/\1/p' many/experiment.json | sort -u | tr '\n' ' ')" \
+    "$(ids_of many | tr '\n' ' ')"
+act many summarize many
+expect "eight concurrent invocations: summarize exit status" "$status" 0
+if ls -a many | grep -q '\.tmp$'; then fail "a temporary manifest was left"; else pass; fi
+
 # ---- summary rows carry every setting ----
 expect "summary rows and groups carry train.learning_rate" "$(grep -c '"train.learning_rate":	0.01' shared/summary.json)" 9
 expect "relu rows carry model.alpha as null" "$(grep -c '"model.alpha":	null' shared/summary.json)" 3

@@ -1,6 +1,7 @@
 /* main.c: the actbench command line, a thin dispatcher over the commands. */
 #include <stdio.h>
 #include <string.h>
+#include "../run/json_alloc.h"
 #include "commands.h"
 #include "exit_codes.h"
 
@@ -25,6 +26,7 @@ static const char USAGE[] =
 
 int main(int argc, char **argv)
 {
+    ab_json_alloc_track(); /* an incomplete JSON document is never written */
     if (argc < 2) {
         fputs(USAGE, stderr);
         return AB_EXIT_USAGE;

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include "../config/experiment.h"
 #include "../run/json_num.h"
+#include "../run/json_alloc.h"
 #include "../run/result_dir.h"
 #include "../run/run_file.h"
 
@@ -20,44 +21,6 @@ const char *const *const AB_SUMMARY_METRICS = AB_FINAL_METRICS;
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-cJSON *ab_runs_read(const char *dir, ab_error *err)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/runs", dir);
-    DIR *d = opendir(path);
-    if (!d) {
-        ab_fail(err, AB_ERR_IO, "%s: cannot read the runs directory", path);
-        return NULL;
-    }
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        size_t len = strlen(e->d_name);
-        if (e->d_name[0] == '.' || len < 6 || strcmp(e->d_name + len - 5, ".json")) continue;
-        if (n == cap) {
-            char **nn = realloc(names, (cap = cap ? 2 * cap : 64) * sizeof *names);
-            if (!nn) break;
-            names = nn;
-        }
-        names[n++] = strdup(e->d_name);
-    }
-    closedir(d);
-    if (n) qsort(names, n, sizeof *names, cmp_str);
-    cJSON *arr = cJSON_CreateArray();
-    for (size_t i = 0; i < n; i++) {
-        snprintf(path, sizeof path, "%s/runs/%s", dir, names[i]);
-        cJSON *doc = ab_json_read_file(path, NULL);
-        if (doc && cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(doc, "config")))
-            cJSON_AddItemToArray(arr, doc);
-        else
-            cJSON_Delete(doc);
-        free(names[i]);
-    }
-    free(names);
-    return arr;
 }
 
 /* Keys of a resolved config that are not settings of a summary: the run
@@ -465,7 +428,9 @@ ab_status ab_dir_scan(const char *dir, const char *experiment, const char *versi
         }
         if (bad) st = AB_ERR_NOMEM;
     }
+    unsigned long failures = ab_json_alloc_failures();
     if (st == AB_OK && !(s->summary = build_summary(runs, experiment, version))) st = AB_ERR_NOMEM;
+    if (st == AB_OK && ab_json_alloc_failures() != failures) st = AB_ERR_NOMEM; /* a field is missing */
     for (size_t i = 0; i < n; i++) free(names[i]);
     free(names);
     free(seen);

@@ -34,10 +34,6 @@ ab_status ab_dir_state_write(const char *dir, const ab_dir_state *s, ab_error *e
 /* ab_dir_scan then ab_dir_state_write: what 'actbench run' does at its end. */
 ab_status ab_summary_write(const char *dir, const char *experiment, const char *version, ab_error *err);
 
-/* Reads every run document of DIR/runs (sorted by file name) into a cJSON
- * array; NULL with err when the directory cannot be read. Files that are
- * not JSON objects with a config are skipped. */
-cJSON *ab_runs_read(const char *dir, ab_error *err);
 /* The dot paths of a resolved config whose values differ between the
  * configs in runs (plus "seed"), in the order they first appear. */
 cJSON *ab_runs_swept(const cJSON *runs);

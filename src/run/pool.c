@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "json_alloc.h"
 #include "run_file.h"
 #include "train_run.h"
 
@@ -59,11 +60,27 @@ static void worker_main(ab_job *job, const ab_pool_opts *o, int fd)
     signal(SIGTERM, SIG_DFL);
     signal(SIGPIPE, SIG_IGN);
     ab_error err = {{0}};
+    unsigned long failures = ab_json_alloc_failures();
     cJSON *doc = ab_train_run(job->rc, job->resolved, job->data, o->version, report_epoch, &fd, &err);
     int code = 0;
+    if (doc && ab_json_alloc_failures() != failures) { /* some field is missing */
+        cJSON_Delete(doc);
+        doc = NULL;
+        ab_fail(&err, AB_ERR_NOMEM, "out of memory building the run document");
+    }
     if (!doc) {
+        failures = ab_json_alloc_failures();
         doc = ab_run_failed_doc(job->rc->run_id, job->resolved, o->version, job->rc->blas_threads, err.msg);
+        if (doc && ab_json_alloc_failures() != failures) {
+            cJSON_Delete(doc);
+            doc = NULL;
+        }
         code = EXIT_NO_START;
+    }
+    if (!doc) {
+        fprintf(stderr, "actbench: worker: run %s: %s; out of memory for its failed-run file too\n",
+                job->rc->run_id, err.msg);
+        _exit(4);
     }
     if (ab_run_file_write(o->runs_dir, job->rc->run_id, doc, &err) != AB_OK) {
         fprintf(stderr, "actbench: worker: %s\n", err.msg);
@@ -107,8 +124,11 @@ static ab_job_state read_outcome(const ab_pool_opts *o, ab_job *job)
 static void record_failure(const ab_pool_opts *o, ab_job *job, const char *why)
 {
     ab_error err;
+    unsigned long failures = ab_json_alloc_failures();
     cJSON *doc = ab_run_failed_doc(job->rc->run_id, job->resolved, o->version, job->rc->blas_threads, why);
-    if (ab_run_file_write(o->runs_dir, job->rc->run_id, doc, &err) != AB_OK)
+    if (!doc || ab_json_alloc_failures() != failures)
+        fprintf(stderr, "actbench: run %s failed (%s); out of memory writing its file\n", job->rc->run_id, why);
+    else if (ab_run_file_write(o->runs_dir, job->rc->run_id, doc, &err) != AB_OK)
         fprintf(stderr, "actbench: %s\n", err.msg);
     cJSON_Delete(doc);
 }

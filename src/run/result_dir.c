@@ -11,6 +11,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "json_alloc.h"
 #include "run_file.h"
 
 int ab_mkdir_p(const char *path)
@@ -126,6 +127,7 @@ static ab_status claim_locked(const char *dir, const ab_experiment *e, const cha
     ab_status st = ab_result_dir_check(dir, name, err);
     if (st != AB_OK) return st;
     cJSON *man = NULL;
+    unsigned long failures = ab_json_alloc_failures();
     if (ab_manifest_read(dir, &man, err) != AB_OK) return AB_ERR_FORMAT;
     int fresh = !man;
     if (fresh) {
@@ -151,6 +153,10 @@ static ab_status claim_locked(const char *dir, const ab_experiment *e, const cha
             return ab_fail(err, AB_ERR_NOMEM, "%s/experiment.json: out of memory", dir);
         }
         cJSON_AddItemToObject(man, "runs", runs);
+        if (ab_json_alloc_failures() != failures) { /* a field or an entry is missing */
+            cJSON_Delete(man);
+            return ab_fail(err, AB_ERR_NOMEM, "%s/experiment.json: out of memory", dir);
+        }
         char path[4200];
         snprintf(path, sizeof path, "%s/experiment.json", dir);
         st = ab_json_write_file(path, man, err);
