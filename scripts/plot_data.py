@@ -10,9 +10,9 @@ import os
 import sys
 
 PROG = "plot_results.py"
-FIGURES = ("curves", "dead", "lr", "alpha")
+FIGURES = ("curves", "dead", "lr", "alpha", "steps")
 FILES = {"curves": "curves.png", "dead": "dead_fraction.png",
-         "lr": "dead_vs_lr.png", "alpha": "accuracy_vs_alpha.png"}
+         "lr": "dead_vs_lr.png", "alpha": "accuracy_vs_alpha.png", "steps": "dead_vs_step.png"}
 # Keys that never define a variant (the seed is what a variant averages over).
 NOT_CONFIG = ("run_id", "name", "description", "seed")
 ACTIVATION_ORDER = ("relu", "leaky_relu", "rrelu", "prelu", "elu", "selu",
@@ -45,6 +45,7 @@ class Run:
         if self.status == "diverged" and isinstance(self.diverged_epoch, int):
             epochs = [e for e in epochs if e.get("epoch", 0) < self.diverged_epoch]
         self.epochs = epochs
+        self.steps = doc.get("steps") or []  # probe.every_steps measurements (null: none)
         self.final = doc.get("final") or {}
         self.leaves = dict(config_leaves(self.config))
 
@@ -319,6 +320,21 @@ def epoch_series(group, value_of):
         if s:
             out.append((ep, s))
     return out
+
+
+def step_series(group, layer):
+    """Per measured step: (step, stats) of the dead fraction of hidden layer
+    `layer` (1-based) over the group's runs that measured that step; the
+    layer's width comes from the run's first epoch."""
+    by_step = {}
+    for r in group.runs:
+        units = layer_value(r.epochs[0], layer, "units") if r.epochs else None
+        for st in r.steps:
+            lays = st.get("layers") or []
+            dead = lays[layer - 1].get("dead") if len(lays) >= layer else None
+            if isinstance(st.get("step"), int) and finite(dead) and finite(units) and units > 0:
+                by_step.setdefault(st["step"], []).append(dead / units)
+    return [(k, stats(v)) for k, v in sorted(by_step.items())]
 
 
 def layer_value(e, layer, field):

@@ -15,6 +15,8 @@ Figures (--which):
                                (log scale), one panel per layer; needs >= 2 rates
   alpha   accuracy_vs_alpha.png  leaky_relu test accuracy (and final dead
                                fraction) against model.alpha; needs >= 2 alphas
+  steps   dead_vs_step.png     dead fraction against the training step, one panel
+                               per hidden layer; needs runs with probe.every_steps
 
 A variant is the set of runs whose configurations differ only in the seed;
 its label is the activation plus the swept keys that vary among the runs
@@ -25,8 +27,8 @@ import os
 import sys
 
 from plot_data import (PROG, assign_colors, context_line, diverged_at, epoch_series, FIGURES, FILES,
-                       finite, layer_value, load_dirs, make_groups, n_layers, stats, swept_paths,
-                       UsageError, warn, x_series)
+                       finite, layer_value, load_dirs, make_groups, n_layers, stats, step_series,
+                       swept_paths, UsageError, warn, x_series)
 
 
 # ---------------------------------------------------------------- figures
@@ -263,6 +265,28 @@ def fig_alpha(runs, names, out, band, plt):
     return finish(fig, plt, [ax_acc], out, FILES["alpha"]), None
 
 
+def fig_steps(runs, names, out, band, plt):
+    stepped = [r for r in runs if r.steps]
+    if not stepped:
+        return None, "needs runs measured every N steps (probe.every_steps), found none"
+    groups = make_groups(stepped)
+    assign_colors(groups, plt)
+    swept = swept_paths(stepped)
+    L = n_layers(stepped)
+    fig, axes = new_figure(plt, L)
+    for k, ax in enumerate(axes, start=1):
+        for g in groups:
+            plot_band(ax, step_series(g, k), g.color, f"{g.label} ({g.counts()})", band, g.marker)
+        ax.set_title(f"hidden layer {k}", fontsize=10.5)
+        ax.set_xlabel("training step (0 = initialisation)")
+        ax.set_ylabel("dead fraction of the layer's units")
+        ax.set_ylim(bottom=0)
+        ax.grid(True, alpha=0.3)
+    figure_title(fig, "Dead units against the training step (probe.every_steps)", names, stepped, swept,
+                 band_note(band) + "; a diverged run's measurements of non-finite weights are left out")
+    return finish(fig, plt, axes, out, FILES["steps"]), None
+
+
 # ---------------------------------------------------------------- main
 
 def parse_args(argv):
@@ -277,6 +301,8 @@ def parse_args(argv):
                "                                (only when the runs have >= 2 learning rates)\n"
                "  alpha   accuracy_vs_alpha.png leaky_relu test accuracy against model.alpha\n"
                "                                (only when the leaky_relu runs have >= 2 alphas)\n"
+               "  steps   dead_vs_step.png      dead fraction against the training step\n"
+               "                                (only when runs were measured with probe.every_steps)\n"
                "\nThe paths of the written files are printed on stdout, one per line.\n"
                "exit status: 0 done (figures that do not apply are skipped with a note on\n"
                "stderr), 2 usage error, missing directory, no runs, or matplotlib missing.\n"
@@ -320,7 +346,8 @@ def main(argv):
     makers = {"curves": lambda: (fig_curves(runs, names, a.output, a.band, plt), None),
               "dead": lambda: (fig_dead(runs, names, a.output, a.band, plt), None),
               "lr": lambda: fig_lr(runs, names, a.output, a.band, plt),
-              "alpha": lambda: fig_alpha(runs, names, a.output, a.band, plt)}
+              "alpha": lambda: fig_alpha(runs, names, a.output, a.band, plt),
+              "steps": lambda: fig_steps(runs, names, a.output, a.band, plt)}
     for w in a.which:
         try:
             path, why = makers[w]()

@@ -1,7 +1,8 @@
 /* test_activations.c: finite-difference gradient checks of every activation
  * (ab_act_forward / ab_act_backward), PReLU's alpha gradient (one alpha per
  * layer and one per unit), and RReLU's random slopes in training and
- * evaluation mode. Inputs are drawn with |z| in [0.1, 2], away from the kink
+ * evaluation mode in both forms (the paper's divisor a ~ U(3, 8), slope
+ * 1/a; PyTorch's slope ~ U(1/8, 1/3)), and the bounds each form accepts. Inputs are drawn with |z| in [0.1, 2], away from the kink
  * at 0; the loss is L = sum_i w_i y_i with random w, so dy = w. */
 #include <math.h>
 #include <stdlib.h>
@@ -117,7 +118,7 @@ static void check_values(void)
             switch ((ab_act_kind)k) {
             case AB_ACT_RELU: want = z > 0 ? z : 0; break;
             case AB_ACT_LEAKY_RELU: want = z > 0 ? z : 0.01 * z; break;
-            case AB_ACT_RRELU: want = z >= 0 ? z : (1.0 / 8 + 1.0 / 3) / 2 * z; break;
+            case AB_ACT_RRELU: want = z >= 0 ? z : 2.0 / (3 + 8) * z; break; /* paper: 1/5.5 */
             case AB_ACT_PRELU: want = z > 0 ? z : 0.25 * z; break;
             case AB_ACT_ELU: want = z > 0 ? z : expm1(z); break;
             case AB_ACT_SELU:
@@ -169,8 +170,18 @@ static void check_defaults(void)
     a = ab_act_default(AB_ACT_ELU);
     CHECK(a.alpha == 1.0f, "elu alpha %g", a.alpha);
     a = ab_act_default(AB_ACT_RRELU);
-    CHECK(a.rrelu_lower == 1.0f / 8 && a.rrelu_upper == 1.0f / 3, "rrelu %g..%g", a.rrelu_lower,
-          a.rrelu_upper);
+    CHECK(a.rrelu_form == AB_RRELU_PAPER && a.rrelu_lower == 3.0f && a.rrelu_upper == 8.0f,
+          "rrelu default: paper form, divisor %g..%g", a.rrelu_lower, a.rrelu_upper);
+    float lo, hi;
+    ab_rrelu_form_bounds(AB_RRELU_PYTORCH, &lo, &hi);
+    CHECK(lo == 1.0f / 8 && hi == 1.0f / 3, "rrelu pytorch bounds %g..%g", lo, hi);
+    ab_rrelu_form f;
+    CHECK(ab_rrelu_form_from_name("paper", &f) == 0 && f == AB_RRELU_PAPER &&
+              ab_rrelu_form_from_name("pytorch", &f) == 0 && f == AB_RRELU_PYTORCH &&
+              ab_rrelu_form_from_name("torch", &f) != 0,
+          "%s", "rrelu form names");
+    CHECK(fabsf(ab_act_rrelu_eval_slope(&a) - 1.0f / 5.5f) < 1e-7f, "paper evaluation slope %.9g, want 1/5.5",
+          ab_act_rrelu_eval_slope(&a));
     for (int k = 0; k < AB_ACT_COUNT; k++) {
         ab_act_kind back;
         const char *name = ab_act_name((ab_act_kind)k);
@@ -184,65 +195,114 @@ static void check_defaults(void)
     ab_act_kind k;
     CHECK(ab_act_from_name("reluu", &k) != 0, "unknown name rejected");
     ab_error err = {{0}};
-    ab_act_spec bad = ab_act_default(AB_ACT_RRELU);
-    bad.rrelu_lower = 0.5f;
-    bad.rrelu_upper = 0.1f;
-    CHECK(ab_act_check(&bad, &err) != AB_OK, "rrelu lower > upper rejected");
+    /* bounds that do not fit the form */
+    static const struct {
+        ab_rrelu_form form;
+        float lo, hi;
+        int ok;
+    } bounds[] = {
+        {AB_RRELU_PAPER, 3, 8, 1},        {AB_RRELU_PAPER, 1, 1.5f, 1},   {AB_RRELU_PAPER, 0.125f, 0.5f, 0},
+        {AB_RRELU_PAPER, 8, 3, 0},        {AB_RRELU_PAPER, 4, 4, 0},      {AB_RRELU_PYTORCH, 0, 1, 1},
+        {AB_RRELU_PYTORCH, 0.5f, 0.1f, 0}, {AB_RRELU_PYTORCH, 3, 8, 0},   {AB_RRELU_PYTORCH, 0.2f, 0.2f, 0},
+        {AB_RRELU_PYTORCH, -0.1f, 0.5f, 0},
+    };
+    for (size_t i = 0; i < sizeof bounds / sizeof bounds[0]; i++) {
+        ab_act_spec b = ab_act_default(AB_ACT_RRELU);
+        b.rrelu_form = bounds[i].form;
+        b.rrelu_lower = bounds[i].lo;
+        b.rrelu_upper = bounds[i].hi;
+        int ok = ab_act_check(&b, &err) == AB_OK;
+        CHECK(ok == bounds[i].ok, "rrelu %s bounds %g, %g: %s", ab_rrelu_form_name(b.rrelu_form), b.rrelu_lower,
+              b.rrelu_upper, bounds[i].ok ? "accepted" : "rejected");
+    }
 }
 
-/* RReLU: training slopes lie in [lower, upper], differ between elements and
- * between passes, and are used by backward; evaluation uses (lower+upper)/2. */
-static void check_rrelu(void)
+/* RReLU in one form: training slopes lie in [1/upper, 1/lower] (paper) or
+ * [lower, upper] (pytorch), differ between elements and between passes and
+ * follow the form's distribution: the mean slope is ln(upper/lower) /
+ * (upper - lower) for the paper (E[1/a], a ~ U(lower, upper); 0.196 for
+ * 3..8) and (lower + upper)/2 for pytorch, and the median is 2/(lower +
+ * upper) for the paper (1/a at the median of a) and (lower + upper)/2 for
+ * pytorch. Evaluation uses 2/(lower + upper) (paper) or (lower + upper)/2. */
+static void check_rrelu(ab_rrelu_form form)
 {
-    enum { RB = 50, RN = 40 };
+    enum { RB = 100, RN = 100 };
     long n = (long)RB * RN;
     ab_act_spec a = ab_act_default(AB_ACT_RRELU);
+    a.rrelu_form = form;
+    ab_rrelu_form_bounds(form, &a.rrelu_lower, &a.rrelu_upper);
+    int paper = form == AB_RRELU_PAPER;
+    const char *fname = ab_rrelu_form_name(form);
+    double lo = a.rrelu_lower, hi = a.rrelu_upper;
+    double s_min = paper ? 1.0 / hi : lo, s_max = paper ? 1.0 / lo : hi;
     ab_rng r;
     ab_rng_seed(&r, 21, "rrelu-test");
     float *z = gc_floats(n), *y = gc_floats(n), *s1 = gc_floats(n), *s2 = gc_floats(n);
     gc_fill_signed(z, n, &r, 0.1f, 2.0f);
     ab_act_forward(y, s1, z, &a, NULL, 1, &r, RB, RN);
     int in_range = 1, y_ok = 1;
-    long distinct = 0, negatives = 0;
+    long distinct = 0, negatives = 0, below_median = 0;
+    double sum = 0.0, sumsq = 0.0;
+    double median = paper ? 2.0 / (lo + hi) : (lo + hi) / 2.0;
     for (long i = 0; i < n; i++) {
         if (z[i] >= 0) {
-            if (y[i] != z[i]) y_ok = 0;
+            if (y[i] != z[i] || s1[i] != 1.0f) y_ok = 0;
             continue;
         }
         negatives++;
-        if (!(s1[i] >= a.rrelu_lower && s1[i] <= a.rrelu_upper)) in_range = 0;
-        if (fabsf(y[i] - s1[i] * z[i]) > 1e-6f * fabsf(z[i])) y_ok = 0;
+        if (!(s1[i] >= (float)s_min * (1 - 1e-7f) && s1[i] <= (float)s_max * (1 + 1e-7f))) in_range = 0;
+        if (y[i] != s1[i] * z[i]) y_ok = 0;
         if (i > 0 && z[i - 1] < 0 && s1[i] != s1[i - 1]) distinct++;
+        sum += s1[i];
+        sumsq += (double)s1[i] * s1[i];
+        below_median += s1[i] < median;
     }
+    char label[160];
     CHECK(negatives > n / 4, "enough negative inputs (%ld)", negatives);
-    CHECK(in_range, "rrelu training slopes within [%g, %g]", a.rrelu_lower, a.rrelu_upper);
-    CHECK(y_ok, "rrelu training y = z (z >= 0), s*z (z < 0)");
-    CHECK(distinct > negatives / 4, "rrelu slopes differ between elements (%ld)", distinct);
+    CHECK(in_range, "rrelu %s training slopes within [%g, %g]", fname, s_min, s_max);
+    CHECK(y_ok, "rrelu %s training y = z, slope 1 (z >= 0); y = s*z (z < 0)", fname);
+    CHECK(distinct > negatives / 4, "rrelu %s slopes differ between elements (%ld)", fname, distinct);
     ab_act_forward(y, s2, z, &a, NULL, 1, &r, RB, RN);
     long same = 0;
     for (long i = 0; i < n; i++)
         if (z[i] < 0 && s1[i] == s2[i]) same++;
-    CHECK(same < negatives / 100 + 1, "rrelu slopes differ between passes (%ld equal)", same);
+    CHECK(same < negatives / 100 + 1, "rrelu %s slopes differ between passes (%ld equal)", fname, same);
 
-    /* the slopes spread over the interval: mean near (lower+upper)/2 */
-    double sum = 0.0;
-    for (long i = 0; i < n; i++)
-        if (z[i] < 0) sum += s1[i];
-    double mid = (a.rrelu_lower + a.rrelu_upper) / 2.0;
-    double se = (a.rrelu_upper - a.rrelu_lower) / sqrt(12.0 * (double)negatives);
-    check_close("rrelu mean training slope (tolerance 5 standard errors)", sum / negatives, mid,
-                5 * se);
+    /* the distribution: mean and median of the slopes, 5 standard errors */
+    double mean = sum / negatives, var = sumsq / negatives - mean * mean;
+    double want_mean = paper ? log(hi / lo) / (hi - lo) : (lo + hi) / 2.0;
+    snprintf(label, sizeof label, "rrelu %s mean training slope (want %.4f; 5 standard errors)", fname, want_mean);
+    check_close(label, mean, want_mean, 5 * sqrt(var / negatives));
+    snprintf(label, sizeof label, "rrelu %s share of slopes below the median %.4f (5 standard errors)", fname,
+             median);
+    check_close(label, (double)below_median / negatives, 0.5, 5 * 0.5 / sqrt((double)negatives));
+    if (paper) {
+        /* the divisor 1/s is uniform on [lo, hi]: its variance is (hi - lo)^2 / 12 */
+        double dsum = 0.0, dsq = 0.0;
+        for (long i = 0; i < n; i++)
+            if (z[i] < 0) dsum += 1.0 / s1[i], dsq += 1.0 / ((double)s1[i] * s1[i]);
+        double dmean = dsum / negatives, dvar = dsq / negatives - dmean * dmean;
+        check_close("rrelu paper mean divisor 1/s (want 5.5; 5 standard errors)", dmean, (lo + hi) / 2,
+                    5 * (hi - lo) / sqrt(12.0 * negatives));
+        check_close("rrelu paper divisor variance (want 25/12; 10%)", dvar, (hi - lo) * (hi - lo) / 12,
+                    0.1 * (hi - lo) * (hi - lo) / 12);
+    }
 
-    /* evaluation: slope (lower + upper) / 2, y within 1 ulp of mid * z */
+    /* evaluation: the form's fixed slope, y within 1 ulp of it times z */
     ab_act_forward(y, s2, z, &a, NULL, 0, NULL, RB, RN);
-    float midf = (a.rrelu_lower + a.rrelu_upper) / 2.0f;
+    float evf = paper ? 2.0f / (a.rrelu_lower + a.rrelu_upper) : (a.rrelu_lower + a.rrelu_upper) / 2.0f;
+    double want_eval = paper ? 1.0 / 5.5 : (1.0 / 8 + 1.0 / 3) / 2;
+    check_close(paper ? "rrelu paper evaluation slope = 2/(3+8) = 1/5.5"
+                      : "rrelu pytorch evaluation slope = (1/8+1/3)/2",
+                ab_act_rrelu_eval_slope(&a), want_eval, 1e-7);
     double worst = 0.0;
     for (long i = 0; i < n; i++) {
-        double want = z[i] >= 0 ? z[i] : midf * z[i];
+        double want = z[i] >= 0 ? z[i] : evf * z[i];
         double d = fabs(y[i] - want) / fabs(want);
         if (d > worst) worst = d;
     }
-    check_error("rrelu evaluation y = (lower+upper)/2 * z, relative", worst, 1.2e-7);
+    snprintf(label, sizeof label, "rrelu %s evaluation y = slope * z, relative", fname);
+    check_error(label, worst, 1.2e-7);
     free(z); free(y); free(s1); free(s2);
 }
 
@@ -260,6 +320,7 @@ int main(void)
     ab_act_spec elu = ab_act_default(AB_ACT_ELU);
     elu.alpha = 0.5f;
     check_act("elu alpha 0.5", elu, 1);
-    check_rrelu();
+    check_rrelu(AB_RRELU_PAPER);
+    check_rrelu(AB_RRELU_PYTORCH);
     return check_done("test_activations");
 }

@@ -134,6 +134,56 @@ static void test_run_ids(void)
     ab_experiment_free(c);
 }
 
+/* Keys added after results were committed leave run IDs alone while they
+ * hold their legacy value (data.subset first, model.rrelu_form pytorch,
+ * clip_norm, warmup_steps, every_steps 0); any other value changes the ID.
+ * The IDs below are those of committed results (results/quick): relu seed
+ * 1, and rrelu seed 1 from before model.rrelu_form existed. */
+static void test_legacy_ids(void)
+{
+    static const char *base = "data: {dataset: fashion-mnist, validation: 5000}\n"
+                              "model: {hidden: [300, 100], init: he_uniform}\n"
+                              "train: {optimizer: momentum, momentum: 0.9, learning_rate: 0.01, batch_size: 128, epochs: 10}\n"
+                              "seeds: 1\n";
+    char *relu_sets[] = {"model.activation=relu", "data.subset=first", "train.clip_norm=0",
+                         "train.warmup_steps=0", "probe.every_steps=0"};
+    char *rrelu_torch[] = {"model.activation=rrelu", "model.rrelu_form=pytorch"};
+    char *rrelu_paper[] = {"model.activation=rrelu"};
+    char *clipped[] = {"model.activation=relu", "train.clip_norm=1"};
+    ab_error err;
+    ab_experiment *a = load("lega", base, relu_sets, 5, &err);
+    ab_experiment *b = load("legb", base, rrelu_torch, 2, &err);
+    ab_experiment *c = load("legc", base, rrelu_paper, 1, &err);
+    ab_experiment *d = load("legd", base, clipped, 2, &err);
+    CHECK(a && b && c && d, "load: %s", err.msg);
+    if (a && b && c && d) {
+        CHECK(!strcmp(ab_experiment_run(a, 0)->run_id, "2381b5349bd567bc"), "relu, new keys at legacy values: %s",
+              ab_experiment_run(a, 0)->run_id);
+        CHECK(!strcmp(sval(a, 0, "data.subset"), "first") && nval(a, 0, "train.clip_norm") == 0,
+              "%s", "legacy values are still recorded in the resolved configuration");
+        CHECK(!strcmp(ab_experiment_run(b, 0)->run_id, "205826255687b9e0"), "rrelu pytorch form: %s",
+              ab_experiment_run(b, 0)->run_id);
+        CHECK(strcmp(ab_experiment_run(c, 0)->run_id, ab_experiment_run(b, 0)->run_id) != 0,
+              "%s", "rrelu paper form: another ID");
+        CHECK(!strcmp(sval(c, 0, "model.rrelu_form"), "paper") && nval(c, 0, "model.rrelu_lower") == 3 &&
+                  nval(c, 0, "model.rrelu_upper") == 8,
+              "%s", "rrelu resolves to the paper form, bounds 3 and 8");
+        CHECK(nval(b, 0, "model.rrelu_lower") == 0.125 && fabs(nval(b, 0, "model.rrelu_upper") - 1.0 / 3) < 1e-16,
+              "%s", "pytorch form bounds 1/8 and 1/3");
+        CHECK(strcmp(ab_experiment_run(d, 0)->run_id, ab_experiment_run(a, 0)->run_id) != 0,
+              "%s", "clip_norm set: another ID");
+        const ab_run_config *rc = ab_experiment_run(c, 0);
+        CHECK(rc->model.act.rrelu_form == AB_RRELU_PAPER && rc->model.act.rrelu_lower == 3.0f &&
+                  ab_experiment_run(b, 0)->model.act.rrelu_form == AB_RRELU_PYTORCH &&
+                  ab_experiment_run(d, 0)->optim.clip_norm == 1.0f,
+              "%s", "typed run config: rrelu form, clip_norm");
+    }
+    ab_experiment_free(a);
+    ab_experiment_free(b);
+    ab_experiment_free(c);
+    ab_experiment_free(d);
+}
+
 static void test_defaults_and_canonical(void)
 {
     ab_error err;
@@ -236,7 +286,20 @@ static void test_errors(void)
                  "e2.yaml:2:18: train.learning_rate: expected a number > 0, got 'fast'");
     expect_error("e3", "model: {alpha: 1}\n", "model.alpha=-1",
                  "--set model.alpha=-1: model.alpha: expected a number >= 0, got -1");
-    expect_error("e4", "model: {activation: rrelu, rrelu_lower: 0.9}\n", NULL, "model.rrelu_lower: must be <=");
+    expect_error("e4", "model: {activation: rrelu, rrelu_lower: 0.9}\n", NULL,
+                 "e4.yaml:1:41: model.rrelu_lower: must be >= 1 in the paper form");
+    expect_error("e4b", "model:\n  activation: rrelu\n  rrelu_form: pytorch\n  rrelu_upper: 3\n", NULL,
+                 "e4b.yaml:4:16: model.rrelu_upper: must be <= 1 in the pytorch form");
+    expect_error("e4c", "model: {activation: rrelu, rrelu_lower: 8, rrelu_upper: 3}\n", NULL,
+                 "e4c.yaml:1:41: model.rrelu_lower: must be < model.rrelu_upper (8 >= 3)");
+    expect_error("e4d", "model: {activation: rrelu, rrelu_form: pytorch, rrelu_lower: 0.2, rrelu_upper: 0.2}\n",
+                 NULL, "model.rrelu_lower: must be < model.rrelu_upper (0.2 >= 0.2)");
+    expect_error("e4e", "model: {activation: rrelu, rrelu_form: keras}\n", NULL,
+                 "e4e.yaml:1:40: model.rrelu_form: expected one of paper, pytorch");
+    expect_error("e4f", "data: {subset: random}\n", NULL,
+                 "e4f.yaml:1:16: data.subset: random draws data.train_limit examples per seed");
+    expect_error("e4g", "train: {clip_norm: -1}\n", NULL, "train.clip_norm: expected a number >= 0, got -1");
+    expect_error("e4h", "probe: {every_steps: 2.5}\n", NULL, "probe.every_steps: expected an integer >= 0");
     expect_error("e5", "a: 1\n", NULL, "e5.yaml:1:1: a: unknown key");
     expect_error("e6", "model: [1, 2\n", NULL, "YAML syntax error");
     expect_error("e7", "seeds: 1\nseeds: 2\n", NULL, "e7.yaml:2:1: seeds: duplicate key");
@@ -257,6 +320,7 @@ int main(void)
     test_grid_order_and_sets();
     test_variants();
     test_run_ids();
+    test_legacy_ids();
     test_defaults_and_canonical();
     test_errors();
     test_init_field_sets();

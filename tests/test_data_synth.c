@@ -1,6 +1,6 @@
 /* test_data_synth.c: the synthetic sets (same seed, same data; another
  * seed or stream, other data; spirals learnable by a small MLP), the splits
- * (validation from the end, train_limit) and preprocessing against
+ * (validation from the end, train_limit, data.subset random) and preprocessing against
  * statistics recomputed here from an unprocessed load. */
 #include <math.h>
 #include <stdio.h>
@@ -170,6 +170,64 @@ static double worst_error(const ab_split *got, const ab_split *raw, const double
 }
 
 /* Loading with preprocess p gives (raw - shift) / div on every split. */
+/* data.subset random: the loaded split keeps every non-validation example
+ * (train_limit is not applied), and ab_subset_draw takes train_limit of
+ * them per seed: distinct, in the pool's order, rows and labels copied
+ * exactly; the same seed draws the same subset, another seed another one,
+ * and validation is the same as with subset first. */
+static void test_subset(void)
+{
+    ab_data_spec spec;
+    synth_spec(&spec, "blobs");
+    spec.n_train = 1000;
+    spec.validation = 200;
+    spec.train_limit = 300;
+    ab_dataset first, pool;
+    if (!load(&first, &spec, AB_OK, NULL)) return;
+    spec.subset_random = 1;
+    if (!load(&pool, &spec, AB_OK, NULL)) {
+        ab_data_free(&first);
+        return;
+    }
+    int F = pool.features;
+    CHECK(first.train.n == 300 && pool.train.n == 800, "subset random keeps the %ld non-validation examples "
+          "(first: %ld)", pool.train.n, first.train.n);
+    CHECK(same_split(&first.val, &pool.val, F), "validation is the same with subset first and random");
+    ab_split a, a2, b;
+    void *ma = NULL, *ma2 = NULL, *mb = NULL;
+    ab_error err = {""};
+    CHECK(ab_subset_draw(&a, &ma, &pool.train, F, 300, 1, &err) == AB_OK &&
+              ab_subset_draw(&a2, &ma2, &pool.train, F, 300, 1, &err) == AB_OK &&
+              ab_subset_draw(&b, &mb, &pool.train, F, 300, 2, &err) == AB_OK,
+          "ab_subset_draw: %s", err.msg);
+    if (ma && ma2 && mb) {
+        CHECK(a.n == 300 && same_split(&a, &a2, F), "the same seed draws the same 300 examples");
+        CHECK(!same_split(&a, &b, F), "another seed draws another subset");
+        CHECK(!same_split(&a, &first.train, F), "a random subset is not the first 300");
+        /* each drawn row is a row of the pool, in increasing pool order, none twice */
+        long at = -1, found = 0, from_tail = 0;
+        for (long i = 0; i < a.n; i++) {
+            long j = at + 1;
+            while (j < pool.train.n && memcmp(pool.train.x + (size_t)j * F, a.x + (size_t)i * F, (size_t)F * sizeof(float)))
+                j++;
+            if (j < pool.train.n && pool.train.y[j] == a.y[i]) found++, at = j;
+            from_tail += j >= 300;
+        }
+        CHECK(found == 300, "every drawn example is a pool row, in pool order, no repeats (%ld of 300)", found);
+        CHECK(from_tail > 100, "the draw reaches past the first 300 examples (%ld from the rest)", from_tail);
+    }
+    free(ma);
+    free(ma2);
+    free(mb);
+    ab_split whole;
+    void *mw = (void *)1;
+    CHECK(ab_subset_draw(&whole, &mw, &pool.train, F, 0, 1, &err) == AB_OK && mw == NULL &&
+              whole.x == pool.train.x && whole.n == pool.train.n,
+          "k = 0: the pool itself, nothing copied");
+    ab_data_free(&first);
+    ab_data_free(&pool);
+}
+
 static void check_preprocess(ab_data_spec *spec, ab_preprocess p, const ab_dataset *raw,
                              const double *shift, const double *div, double tol)
 {
@@ -328,6 +386,7 @@ int main(void)
     test_determinism();
     test_synthetic_options();
     test_splits();
+    test_subset();
     test_preprocess();
     test_spirals_learnable();
     return check_done("test_data_synth");

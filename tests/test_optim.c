@@ -1,6 +1,7 @@
 /* test_optim.c: the optimisers (sgd, momentum, nesterov, adam) over three
  * steps with fixed gradients, weight decay on decayed vs undecayed blocks,
- * state reset, and the learning-rate schedules, all against values worked
+ * state reset, the learning-rate schedules, gradient clipping and the
+ * warm-up, all against values worked
  * out by hand (the arithmetic is in the comments). Tolerance 1e-6 on
  * parameters (float32 over three steps), 2e-7 relative on learning rates. */
 #include <math.h>
@@ -222,11 +223,71 @@ static void check_schedules(void)
     }
 }
 
+/* Gradient clipping (PyTorch's clip_grad_norm_) by hand: g = (3, 4, 0)
+ * has norm 5; clipped to 1 every element is multiplied by 1 / (5 + 1e-6),
+ * giving (0.59999988, 0.79999984, 0). A gradient already within the bound
+ * (0.3, 0.4: norm 0.5 < 1) is untouched, and so is a non-finite one. */
+static void check_clip(void)
+{
+    float g[3] = {3.0f, 4.0f, 0.0f};
+    double norm = ab_clip_grad_norm(g, 3, 1.0);
+    check_close("clip: the norm before clipping, (3, 4, 0) -> 5", norm, 5.0, 1e-12);
+    const float want[3] = {(float)(3.0 / 5.000001), (float)(4.0 / 5.000001), 0.0f};
+    check_error("clip to 1: (3, 4, 0) -> (0.59999988, 0.79999984, 0)", gc_max_abs_diff(g, want, 3), 1e-7);
+    double after = sqrt((double)g[0] * g[0] + (double)g[1] * g[1]);
+    check_close("clip to 1: the clipped norm is 1 - 2e-7", after, 1.0, 1e-6);
+    float small[2] = {0.3f, 0.4f};
+    ab_clip_grad_norm(small, 2, 1.0);
+    CHECK(small[0] == 0.3f && small[1] == 0.4f, "clip: norm 0.5 within 1 untouched (%g, %g)", small[0], small[1]);
+    float bad[2] = {NAN, 1.0f};
+    double nn = ab_clip_grad_norm(bad, 2, 1.0);
+    CHECK(isnan(nn) && bad[1] == 1.0f, "clip: a NaN gradient is left as is (norm %g)", nn);
+
+    /* clip then sgd: w1 = w0 - lr * clipped g; for G[0] = (0.5, -1, 2, 0.25),
+     * |G[0]| = sqrt(0.25 + 1 + 4 + 0.0625) = 2.3048861; clipped to 0.5 the
+     * step is 0.1 * 0.5/2.3048871 * g = 0.0216931 g */
+    float w[4], gc[4];
+    memcpy(w, W0, sizeof w);
+    memcpy(gc, G[0], sizeof gc);
+    ab_clip_grad_norm(gc, 4, 0.5);
+    ab_optim o;
+    ab_error err = {{0}};
+    ab_optim_spec sg = ab_optim_default(AB_OPT_SGD);
+    if (ab_optim_init(&o, &sg, 4, &err) == AB_OK) {
+        ab_optim_step(&o, w, gc, BLOCKS, 2, LR);
+        double c = 0.1 * 0.5 / (sqrt(5.3125) + 1e-6);
+        const float want_w[4] = {(float)(1 - c * 0.5), (float)(-2 + c), (float)(0.5 - c * 2), (float)(3 - c * 0.25)};
+        check_error("sgd step after clipping to 0.5 vs hand values", gc_max_abs_diff(w, want_w, 4), 1e-6);
+        ab_optim_free(&o);
+    }
+    ab_optim_spec neg = ab_optim_default(AB_OPT_SGD);
+    neg.clip_norm = -1.0f;
+    CHECK(ab_optim_init(&o, &neg, 4, &err) != AB_OK, "%s", "negative clip norm rejected");
+    ab_optim_free(&o);
+}
+
+/* Linear warm-up over W = 4 steps: steps 1, 2, 3 at 1/4, 2/4, 3/4 of the
+ * rate, step 4 and later at the full rate; W = 0 is off. */
+static void check_warmup(void)
+{
+    static const double want[6] = {0.0, 0.25, 0.5, 0.75, 1.0, 1.0};
+    double worst = 0.0;
+    for (long step = 0; step <= 5; step++) {
+        double d = fabs(ab_warmup_factor(step, 4) - want[step]);
+        if (d > worst) worst = d;
+    }
+    check_error("warm-up factor of steps 0..5 with warmup_steps 4: 0, 1/4, 1/2, 3/4, 1, 1", worst, 0.0);
+    CHECK(ab_warmup_factor(1, 0) == 1.0 && ab_warmup_factor(100, 0) == 1.0, "%s", "warmup_steps 0: factor 1");
+    CHECK(ab_warmup_factor(1, 1) == 1.0, "%s", "warmup_steps 1: the first step at the full rate");
+}
+
 int main(void)
 {
     check_optimisers();
     check_weight_decay();
     check_reset();
     check_schedules();
+    check_clip();
+    check_warmup();
     return check_done("test_optim");
 }

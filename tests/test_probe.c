@@ -4,7 +4,8 @@
  * only by a change in the layer below), the negative fraction and the mean
  * and standard deviation (population) of each layer's outputs, against a
  * direct double computation; for relu, leaky_relu and rrelu (evaluation
- * slope). Also ab_net_evaluate against ab_net_forward + ab_net_loss. */
+ * slope); revival events against distinct revived units. Also
+ * ab_net_evaluate against ab_net_forward + ab_net_loss. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,7 +53,7 @@ static double act(const ab_act_spec *a, double z)
 {
     if (z > 0) return z;
     if (a->kind == AB_ACT_RELU) return 0.0;
-    if (a->kind == AB_ACT_RRELU) return (a->rrelu_lower + a->rrelu_upper) / 2.0f * z;
+    if (a->kind == AB_ACT_RRELU) return ab_act_rrelu_eval_slope(a) * z; /* paper: 2/(3+8) */
     return a->alpha * z;
 }
 
@@ -168,6 +169,48 @@ static void check_probe(ab_act_spec a)
     ab_net_free(&net);
 }
 
+/* revived_units_total counts distinct units, revived counts events: layer
+ * 0 unit 0 dies and comes back twice, unit 1 once, unit 2 never. Units are
+ * switched off and on through their bias (all probe inputs are positive and
+ * at most 1.5, so a bias of -10 with weights (1, 1) kills a unit). */
+static void check_revived_total(void)
+{
+    static const int hidden[2] = {H0, H1};
+    ab_model_spec spec = gc_model(IN, hidden, 2, CLS, ab_act_default(AB_ACT_RELU));
+    ab_net net;
+    gc_build(&net, &spec, 4, 141, 142);
+    hand_params p = {
+        .W0 = {1, 1, 1, 1, 1, 1}, .b0 = {0, 0, 0},
+        .W1 = {1, 1, 1, 1, 1, 1}, .b1 = {0, 0},
+        .W2 = {1, -1, -1, 1}, .b2 = {0, 0},
+    };
+    /* bias of units 0 and 1 at probes 1..6: 0 alive, -10 dead */
+    static const float b0[6][2] = {{0, 0}, {-10, -10}, {0, 0}, {-10, 0}, {0, 0}, {0, 0}};
+    static const int want_revived[6] = {0, 0, 2, 0, 1, 0}, want_total[6] = {0, 0, 2, 2, 2, 2};
+    ab_probe pr;
+    ab_error err = {{0}};
+    if (ab_probe_init(&pr, &net, &err) != AB_OK) {
+        CHECK(0, "ab_probe_init: %s", err.msg);
+        ab_net_free(&net);
+        return;
+    }
+    int events = 0;
+    for (int k = 0; k < 6; k++) {
+        p.b0[0] = b0[k][0];
+        p.b0[1] = b0[k][1];
+        set_params(&net, &p);
+        ab_probe_measure(&pr, &net, X, NX);
+        events += pr.layers[0].revived;
+        CHECK(pr.layers[0].revived == want_revived[k] && pr.layers[0].revived_units_total == want_total[k],
+              "probe %d: revived %d (want %d), revived_units_total %d (want %d)", k + 1, pr.layers[0].revived,
+              want_revived[k], pr.layers[0].revived_units_total, want_total[k]);
+        CHECK(pr.layers[1].revived_units_total == 0, "probe %d: layer 1 never revived", k + 1);
+    }
+    CHECK(events == 3, "3 revival events over the run, 2 distinct units (%d events)", events);
+    ab_probe_free(&pr);
+    ab_net_free(&net);
+}
+
 /* ab_net_evaluate (batches of max_batch, evaluation mode) vs ab_net_forward
  * + ab_net_loss chunk by chunk with training = 0. */
 static void check_evaluate(ab_act_kind kind)
@@ -210,6 +253,7 @@ int main(void)
     leaky.alpha = 0.1f;
     check_probe(leaky);
     check_probe(ab_act_default(AB_ACT_RRELU));
+    check_revived_total();
     check_evaluate(AB_ACT_RELU);
     check_evaluate(AB_ACT_RRELU);
     return check_done("test_probe");

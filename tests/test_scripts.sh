@@ -96,7 +96,7 @@ for a in 0 0.1 0.3; do
     f=$(first "$d"/runs/*.json)
     check "sweep alpha=$a: leaky_relu" has '"activation":[[:space:]]*"leaky_relu"' "$f"
     check "sweep alpha=$a: alpha" grep -Eq "\"alpha\":[[:space:]]*$a,?\$" "$f"
-    check "sweep alpha=$a: --set passed (3 epochs)" test "$(grep -c '"epoch":' "$f")" = 3
+    check "sweep alpha=$a: --set passed (3 epochs)" test "$(grep -c '"train_loss_running":' "$f")" = 3
 done
 check "sweep ran the report (stdout names the variants)" has "alpha=0.3" "$tmp/out"
 cksum "$out"/alpha_*/runs/*.json >"$tmp/sum1"
@@ -131,6 +131,13 @@ else
     run "plot --which" 0 "$PY" "$PLOT" "$lr" --which dead -o "$tmp/which"
     check "plot --which dead: one file" test "$(count_files "$tmp/which" '*.png')" = 1
     check "plot --which dead: dead_fraction.png" is_png "$tmp/which/dead_fraction.png"
+    check "plot lr: no steps figure (no probe.every_steps)" test ! -e "$lr/figures/dead_vs_step.png"
+
+    st=$tmp/steps
+    run "runs with probe.every_steps" 0 "$ACTBENCH" run "$tmp/tiny.yaml" -q -j 2 -o "$st" --set train.epochs=2 \
+        --set 'model.activation=[relu, leaky_relu]' --set probe.every_steps=2
+    run "plot steps" 0 "$PY" "$PLOT" "$st" --which steps
+    check "plot steps: dead_vs_step.png is a PNG" is_png "$st/figures/dead_vs_step.png"
 
     # null values: a diverged run (nulls in final and the last epoch) and a
     # failed run (no epochs, final null) beside the real ones

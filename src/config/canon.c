@@ -1,12 +1,14 @@
 /* canon.c: the canonical JSON text of a resolved configuration (sorted
  * keys, integers as integers, other numbers as the shortest round-trip
- * "%.*g"), the run ID hashed from it, dot-path look-up and the one-line
+ * "%.*g"), the run ID hashed from it (legacy values of later keys left
+ * out: schema.h), dot-path look-up and the one-line
  * value text. No I/O. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "../core/rng.h"
 #include "experiment.h"
+#include "schema.h"
 
 typedef struct {
     char *s;
@@ -131,13 +133,43 @@ char *ab_config_canonical(const cJSON *v, const char *const *skip)
     return b.s;
 }
 
+/* 1 when v holds k's legacy value (schema.h): same canonical text. */
+static int holds_legacy(const ab_key *k, const cJSON *v)
+{
+    ab_key as_legacy = *k;
+    as_legacy.def = ab_schema_legacy(k);
+    as_legacy.by = NULL;
+    cJSON *legacy = ab_schema_default(&as_legacy, NULL);
+    char *a = ab_config_canonical(v, NULL), *b = legacy ? ab_config_canonical(legacy, NULL) : NULL;
+    int same = a && b && !strcmp(a, b);
+    free(a);
+    free(b);
+    cJSON_Delete(legacy);
+    return same;
+}
+
+/* The hash leaves out name, description, run_id, and every key added after
+ * results were committed while it holds its legacy value, so that a run
+ * whose meaning did not change keeps its ID. */
 void ab_config_run_id(char out[17], const cJSON *resolved)
 {
     static const char *const SKIP[] = {"name", "description", "run_id", NULL};
-    char *text = ab_config_canonical(resolved, SKIP);
+    cJSON *hashed = cJSON_Duplicate(resolved, 1);
+    for (int i = 0; hashed && i < ab_schema_count(); i++) {
+        const ab_key *k = ab_schema_key(i);
+        const cJSON *v = ab_schema_legacy(k) ? ab_config_get(hashed, k->path) : NULL;
+        if (!v || !holds_legacy(k, v)) continue;
+        const char *dot = strrchr(k->path, '.');
+        char group[64];
+        snprintf(group, sizeof group, "%.*s", dot ? (int)(dot - k->path) : 0, k->path);
+        cJSON *parent = dot ? (cJSON *)ab_config_get(hashed, group) : hashed;
+        cJSON_DeleteItemFromObjectCaseSensitive(parent, dot ? dot + 1 : k->path);
+    }
+    char *text = hashed ? ab_config_canonical(hashed, SKIP) : NULL;
     uint64_t h = text ? ab_hash64(text, strlen(text), 0) : 0;
     snprintf(out, 17, "%016llx", (unsigned long long)h);
     free(text);
+    cJSON_Delete(hashed);
 }
 
 void ab_config_value_text(char *buf, unsigned long size, const cJSON *v)

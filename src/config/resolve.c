@@ -1,7 +1,7 @@
 /* resolve.c: one run's resolved configuration from a point of the sweep:
  * the keys that apply (schema `when` rules) with their values or defaults,
- * the required keys, and the rules between keys (rrelu bounds, validation
- * sizes, probe set). Knows nothing of how points are enumerated. No I/O. */
+ * the required keys, and the rules between keys (rrelu bounds by form,
+ * validation sizes, data.subset, probe set). Knows nothing of how points are enumerated. No I/O. */
 #include <stdio.h>
 #include <string.h>
 #include "experiment.h"
@@ -39,14 +39,37 @@ static const ab_ynode *where(const ab_choice *c, const char *a, const char *b)
     return n ? n : c->root;
 }
 
-static ab_status check_rules(const cJSON *run, const ab_choice *c, ab_error *err)
+/* rrelu's bounds by form: paper (divisors) 1 <= lower < upper; pytorch
+ * (slopes) 0 <= lower < upper <= 1. */
+static ab_status check_rrelu(const cJSON *run, const ab_choice *c, ab_error *err)
 {
     const cJSON *lower = ab_config_get(run, "model.rrelu_lower");
-    double validation = num(run, "data.validation"), limit = num(run, "data.train_limit");
-    if (lower && lower->valuedouble > num(run, "model.rrelu_upper"))
+    if (!lower) return AB_OK;
+    double lo = lower->valuedouble, hi = num(run, "model.rrelu_upper");
+    int paper = ab_schema_rule("model.rrelu_form=paper", run);
+    const char *form = paper ? "in the paper form (a divisor a ~ U(lower, upper), slope 1/a)"
+                             : "in the pytorch form (a slope ~ U(lower, upper))";
+    if (paper && lo < 1.0)
+        return ab_ynode_fail(err, where(c, "model.rrelu_lower", "model.rrelu_form"), "model.rrelu_lower",
+                             "must be >= 1 %s, got %g (for slopes in [0, 1] set model.rrelu_form: pytorch)",
+                             form, lo);
+    if (!paper && hi > 1.0)
+        return ab_ynode_fail(err, where(c, "model.rrelu_upper", "model.rrelu_form"), "model.rrelu_upper",
+                             "must be <= 1 %s, got %g (for divisors set model.rrelu_form: paper)", form, hi);
+    if (!(lo < hi))
         return ab_ynode_fail(err, where(c, "model.rrelu_lower", "model.rrelu_upper"), "model.rrelu_lower",
-                             "must be <= model.rrelu_upper (%g > %g)", lower->valuedouble,
-                             num(run, "model.rrelu_upper"));
+                             "must be < model.rrelu_upper (%g >= %g)", lo, hi);
+    return AB_OK;
+}
+
+static ab_status check_rules(const cJSON *run, const ab_choice *c, ab_error *err)
+{
+    double validation = num(run, "data.validation"), limit = num(run, "data.train_limit");
+    ab_status st = check_rrelu(run, c, err);
+    if (st != AB_OK) return st;
+    if (ab_schema_rule("data.subset=random", run) && limit <= 0)
+        return ab_ynode_fail(err, where(c, "data.subset", NULL), "data.subset",
+                             "random draws data.train_limit examples per seed: set data.train_limit > 0");
     if (limit > 0 && validation >= limit)
         return ab_ynode_fail(err, where(c, "data.validation", "data.train_limit"), "data.validation",
                              "must be less than data.train_limit (%.0f >= %.0f)", validation, limit);

@@ -14,6 +14,7 @@ typedef enum { AB_PROBE_TRAIN, AB_PROBE_VALIDATION } ab_probe_source;
 typedef struct {
     ab_probe_source source;  /* probe.set: train (default) | validation */
     long size;               /* probe.size: first N examples of that set; 0 = all */
+    long every_steps;        /* probe.every_steps: also probe every N training steps; 0 = off */
 } ab_probe_spec;
 
 typedef struct {

@@ -41,6 +41,7 @@ static void fill_data(ab_data_spec *d, const cJSON *run)
     d->test_split = num(run, "data.test_split", 0.2);
     d->train_limit = (long)num(run, "data.train_limit", 0);
     d->validation = (long)num(run, "data.validation", 0);
+    d->subset_random = !strcmp(str(run, "data.subset", "first"), "random");
     if (ab_preprocess_from_name(str(run, "data.preprocess", ""), &d->preprocess) != 0)
         d->preprocess = AB_PRE_DEFAULT;
     d->n_train = (long)num(run, "data.n_train", 1000);
@@ -61,6 +62,9 @@ static ab_status fill_model(ab_model_spec *m, const cJSON *run, ab_error *err)
         return ab_fail(err, AB_ERR_ARG, "model.activation: unknown activation");
     m->act = ab_act_default(kind);
     m->act.alpha = (float)num(run, "model.alpha", m->act.alpha);
+    if (ab_rrelu_form_from_name(str(run, "model.rrelu_form", "paper"), &m->act.rrelu_form) != 0)
+        return ab_fail(err, AB_ERR_ARG, "model.rrelu_form: unknown form");
+    ab_rrelu_form_bounds(m->act.rrelu_form, &m->act.rrelu_lower, &m->act.rrelu_upper);
     m->act.rrelu_lower = (float)num(run, "model.rrelu_lower", m->act.rrelu_lower);
     m->act.rrelu_upper = (float)num(run, "model.rrelu_upper", m->act.rrelu_upper);
     m->act.prelu_per_unit = !strcmp(str(run, "model.prelu_sharing", "layer"), "unit");
@@ -92,10 +96,12 @@ static ab_status fill_train(ab_run_config *rc, const cJSON *run, ab_error *err)
     o->beta2 = (float)num(run, "train.beta2", 0.999);
     o->eps = (float)num(run, "train.epsilon", 1e-8);
     o->weight_decay = (float)num(run, "train.weight_decay", 0);
+    o->clip_norm = (float)num(run, "train.clip_norm", 0);
     s->lr = num(run, "train.learning_rate", 0.01);
     s->step_size = (int)num(run, "train.step_size", 10);
     s->gamma = num(run, "train.gamma", s->kind == AB_SCHED_STEP ? 0.1 : 0.95);
     s->min_lr = num(run, "train.min_lr", 0);
+    s->warmup_steps = (long)num(run, "train.warmup_steps", 0);
     rc->batch_size = (int)num(run, "train.batch_size", 128);
     rc->epochs = (int)num(run, "train.epochs", 10);
     rc->shuffle = flag(run, "train.shuffle", 1);
@@ -112,6 +118,7 @@ ab_status ab_run_fill(ab_run_config *rc, const cJSON *run, ab_error *err)
     if (st == AB_OK) st = fill_train(rc, run, err);
     rc->probe.source = !strcmp(str(run, "probe.set", "train"), "validation") ? AB_PROBE_VALIDATION : AB_PROBE_TRAIN;
     rc->probe.size = (long)num(run, "probe.size", 0);
+    rc->probe.every_steps = (long)num(run, "probe.every_steps", 0);
     rc->seed = (uint64_t)num(run, "seed", 1);
     ab_config_run_id(rc->run_id, run);
     return st;

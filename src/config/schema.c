@@ -34,6 +34,8 @@ static const ab_key KEYS[] = {
     {"data.train_limit", AB_K_LONG, "0", NULL, ">= 0", NULL, NULL, NULL, 0, "first N training examples, 0 = all"},
     {"data.validation", AB_K_LONG, "0", NULL, ">= 0", NULL, NULL, NULL, 0,
      "examples carved from the end of the training data"},
+    {"data.subset", AB_K_ENUM, "first", NULL, "first, random", NULL, NULL, NULL, 0,
+     "which train_limit examples: the first ones, or drawn per seed"},
     {"data.preprocess", AB_K_ENUM, "fashion-mnist:scale mnist:scale idx:scale cifar10:scale *:none",
      "data.dataset", "scale, standardize, none", NULL, NULL, NULL, 0, "input preprocessing"},
     {"data.n_train", AB_K_LONG, "1000", NULL, ">= 1", NULL, SYNTH, NULL, 0, "synthetic training examples"},
@@ -51,10 +53,12 @@ static const ab_key KEYS[] = {
     {"model.activation", AB_K_ENUM, "relu", NULL, NULL, ab_act_names, NULL, NULL, 0, "hidden activation"},
     {"model.alpha", AB_K_FLOAT, "leaky_relu:0.01 prelu:0.25 elu:1", "model.activation", ">= 0", NULL,
      "model.activation=leaky_relu|prelu|elu", NULL, 0, "leak slope, prelu initial slope, elu alpha"},
-    {"model.rrelu_lower", AB_K_FLOAT, "0.125", NULL, ">= 0", NULL, "model.activation=rrelu", NULL, 0,
-     "rrelu lower slope"},
-    {"model.rrelu_upper", AB_K_FLOAT, "0.33333333333333331", NULL, "[0, 1]", NULL, "model.activation=rrelu",
-     NULL, 0, "rrelu upper slope"},
+    {"model.rrelu_form", AB_K_ENUM, "paper", NULL, NULL, ab_rrelu_form_names, "model.activation=rrelu", NULL, 0,
+     "paper: divisor a ~ U(lower, upper), slope 1/a; pytorch: slope ~ U(lower, upper)"},
+    {"model.rrelu_lower", AB_K_FLOAT, "paper:3 pytorch:0.125", "model.rrelu_form", ">= 0", NULL,
+     "model.activation=rrelu", NULL, 0, "rrelu lower bound (paper: divisor; pytorch: slope)"},
+    {"model.rrelu_upper", AB_K_FLOAT, "paper:8 pytorch:0.33333333333333331", "model.rrelu_form", "> 0", NULL,
+     "model.activation=rrelu", NULL, 0, "rrelu upper bound (paper: divisor; pytorch: slope)"},
     {"model.prelu_sharing", AB_K_ENUM, "layer", NULL, "layer, unit", NULL, "model.activation=prelu", NULL, 0,
      "one prelu slope per layer or per unit"},
     {"model.prelu_weight_decay", AB_K_BOOL, "false", NULL, NULL, NULL, "model.activation=prelu", NULL, 0,
@@ -84,6 +88,10 @@ static const ab_key KEYS[] = {
     {"train.gamma", AB_K_FLOAT, "step:0.1 exponential:0.95", "train.schedule", "(0, 1]", NULL,
      "train.schedule=step|exponential", NULL, 0, "decay factor"},
     {"train.min_lr", AB_K_FLOAT, "0", NULL, ">= 0", NULL, "train.schedule=cosine", NULL, 0, "cosine floor"},
+    {"train.clip_norm", AB_K_FLOAT, "0", NULL, ">= 0", NULL, NULL, NULL, 0,
+     "clip the gradient's global L2 norm to this before each update (0 = off)"},
+    {"train.warmup_steps", AB_K_LONG, "0", NULL, ">= 0", NULL, NULL, NULL, 0,
+     "raise the learning rate linearly from 0 over the first N steps (0 = off)"},
     {"train.batch_size", AB_K_INT, "128", NULL, ">= 1", NULL, NULL, NULL, 0, "examples per step"},
     {"train.epochs", AB_K_INT, "10", NULL, ">= 1", NULL, NULL, NULL, 0, "passes over the training set"},
     {"train.shuffle", AB_K_BOOL, "true", NULL, NULL, NULL, NULL, NULL, 0, "reshuffle every epoch"},
@@ -92,11 +100,33 @@ static const ab_key KEYS[] = {
     {"probe", AB_K_GROUP, NULL, NULL, NULL, NULL, NULL, NULL, 0, "the examples the probes measure"},
     {"probe.set", AB_K_ENUM, "train", NULL, "train, validation", NULL, NULL, NULL, 0, "probe examples"},
     {"probe.size", AB_K_LONG, "0", NULL, ">= 0", NULL, NULL, NULL, 0, "first N examples, 0 = all"},
+    {"probe.every_steps", AB_K_LONG, "0", NULL, ">= 0", NULL, NULL, NULL, 0,
+     "also measure dead units every N training steps (0 = off)"},
 
     {"variants", AB_K_VARIANTS, NULL, NULL, NULL, NULL, NULL, NULL, 0, "partial settings, one run set each"},
 };
 
 #define N_KEYS ((int)(sizeof KEYS / sizeof KEYS[0]))
+
+/* The keys added after results were committed, with the value that keeps
+ * the old meaning (schema.h, ab_schema_legacy): rrelu followed PyTorch
+ * before model.rrelu_form existed. */
+static const struct {
+    const char *path, *value;
+} LEGACY[] = {
+    {"data.subset", "first"},
+    {"model.rrelu_form", "pytorch"},
+    {"train.clip_norm", "0"},
+    {"train.warmup_steps", "0"},
+    {"probe.every_steps", "0"},
+};
+
+const char *ab_schema_legacy(const ab_key *k)
+{
+    for (size_t i = 0; k && i < sizeof LEGACY / sizeof LEGACY[0]; i++)
+        if (!strcmp(LEGACY[i].path, k->path)) return LEGACY[i].value;
+    return NULL;
+}
 
 int ab_schema_count(void) { return N_KEYS; }
 const ab_key *ab_schema_key(int i) { return i >= 0 && i < N_KEYS ? &KEYS[i] : NULL; }

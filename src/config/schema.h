@@ -49,6 +49,12 @@ const ab_key *ab_schema_find(const char *path);
 ab_status ab_schema_unknown(ab_error *err, const ab_ynode *at, const char *display,
                             const char *parent, const char *word);
 
+/* Keys added after results were committed have a legacy value: the value
+ * that means what runs did before the key existed. While a run holds it,
+ * the key is left out of the run ID (canon.c), so those runs keep their
+ * IDs. NULL for the other keys. */
+const char *ab_schema_legacy(const ab_key *k);
+
 /* 1 when node is a list of values of k (a sweep) rather than one value. */
 int ab_schema_is_sweep(const ab_key *k, const ab_ynode *node);
 /* Check one value of k; *out receives its JSON value. display is the path

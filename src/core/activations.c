@@ -31,10 +31,39 @@ int ab_act_uses_alpha(ab_act_kind k)
     return k == AB_ACT_LEAKY_RELU || k == AB_ACT_PRELU || k == AB_ACT_ELU;
 }
 
+static const char *const FORM_NAMES[AB_RRELU_FORM_COUNT] = {"paper", "pytorch"};
+
+const char *ab_rrelu_form_name(ab_rrelu_form f)
+{
+    return (unsigned)f < AB_RRELU_FORM_COUNT ? FORM_NAMES[f] : "?";
+}
+
+int ab_rrelu_form_from_name(const char *name, ab_rrelu_form *f)
+{
+    int i = ab_name_index(FORM_NAMES, AB_RRELU_FORM_COUNT, name);
+    if (i >= 0) *f = (ab_rrelu_form)i;
+    return i < 0 ? -1 : 0;
+}
+
+const char *ab_rrelu_form_names(void) { return "paper, pytorch"; }
+
+void ab_rrelu_form_bounds(ab_rrelu_form f, float *lower, float *upper)
+{
+    *lower = f == AB_RRELU_PYTORCH ? 1.0f / 8.0f : 3.0f;
+    *upper = f == AB_RRELU_PYTORCH ? 1.0f / 3.0f : 8.0f;
+}
+
+float ab_act_rrelu_eval_slope(const ab_act_spec *a)
+{
+    float sum = a->rrelu_lower + a->rrelu_upper;
+    return a->rrelu_form == AB_RRELU_PYTORCH ? 0.5f * sum : 2.0f / sum;
+}
+
 ab_act_spec ab_act_default(ab_act_kind kind)
 {
-    ab_act_spec a = {.kind = kind, .alpha = 0.0f, .rrelu_lower = 1.0f / 8.0f,
-                     .rrelu_upper = 1.0f / 3.0f, .prelu_per_unit = 0, .prelu_decay = 0};
+    ab_act_spec a = {.kind = kind, .alpha = 0.0f, .rrelu_form = AB_RRELU_PAPER,
+                     .prelu_per_unit = 0, .prelu_decay = 0};
+    ab_rrelu_form_bounds(AB_RRELU_PAPER, &a.rrelu_lower, &a.rrelu_upper);
     if (kind == AB_ACT_LEAKY_RELU) a.alpha = 0.01f;
     if (kind == AB_ACT_PRELU) a.alpha = 0.25f;
     if (kind == AB_ACT_ELU) a.alpha = 1.0f;
@@ -46,7 +75,7 @@ float ab_act_leak(const ab_act_spec *a)
     switch (a->kind) {
     case AB_ACT_LEAKY_RELU:
     case AB_ACT_PRELU: return a->alpha;
-    case AB_ACT_RRELU: return 0.5f * (a->rrelu_lower + a->rrelu_upper);
+    case AB_ACT_RRELU: return ab_act_rrelu_eval_slope(a);
     default: return 0.0f;
     }
 }
@@ -59,10 +88,18 @@ ab_status ab_act_check(const ab_act_spec *a, ab_error *err)
     if (ab_act_uses_alpha(a->kind) && !(a->alpha >= 0.0f && isfinite(a->alpha)))
         return ab_fail(err, AB_ERR_ARG, "%s: alpha must be a finite number >= 0, got %g",
                        NAMES[a->kind], a->alpha);
-    if (a->kind == AB_ACT_RRELU &&
-        !(a->rrelu_lower >= 0.0f && a->rrelu_lower <= a->rrelu_upper && a->rrelu_upper <= 1.0f))
-        return ab_fail(err, AB_ERR_ARG, "rrelu: need 0 <= lower <= upper <= 1, got %g and %g",
-                       a->rrelu_lower, a->rrelu_upper);
+    if (a->kind != AB_ACT_RRELU) return AB_OK;
+    if (a->rrelu_form == AB_RRELU_PAPER &&
+        !(a->rrelu_lower >= 1.0f && a->rrelu_lower < a->rrelu_upper && isfinite(a->rrelu_upper)))
+        return ab_fail(err, AB_ERR_ARG, "rrelu (paper form, divisor a ~ U(lower, upper)): need "
+                       "1 <= lower < upper, got %g and %g", a->rrelu_lower, a->rrelu_upper);
+    if (a->rrelu_form == AB_RRELU_PYTORCH &&
+        !(a->rrelu_lower >= 0.0f && a->rrelu_lower < a->rrelu_upper && a->rrelu_upper <= 1.0f))
+        return ab_fail(err, AB_ERR_ARG, "rrelu (pytorch form, slope ~ U(lower, upper)): need "
+                       "0 <= lower < upper <= 1, got %g and %g", a->rrelu_lower, a->rrelu_upper);
+    if ((unsigned)a->rrelu_form >= AB_RRELU_FORM_COUNT)
+        return ab_fail(err, AB_ERR_ARG, "rrelu: unknown form %d; expected one of %s",
+                       (int)a->rrelu_form, ab_rrelu_form_names());
     return AB_OK;
 }
 
@@ -84,19 +121,23 @@ void ab_act_forward(float *restrict y, float *restrict slopes, const float *rest
     }
     case AB_ACT_RRELU:
         if (training) {
+            /* paper: the slope is 1/a with the divisor a ~ U(lo, hi);
+             * pytorch: the slope itself ~ U(lo, hi). Backward reuses it. */
             float lo = a->rrelu_lower, hi = a->rrelu_upper;
+            int paper = a->rrelu_form == AB_RRELU_PAPER;
             for (long i = 0; i < total; i++) {
                 if (z[i] >= 0.0f) {
                     slopes[i] = 1.0f;
                     y[i] = z[i];
                 } else {
-                    float s = ab_rng_uniformf(rng, lo, hi);
+                    float u = ab_rng_uniformf(rng, lo, hi);
+                    float s = paper ? 1.0f / u : u;
                     slopes[i] = s;
                     y[i] = s * z[i];
                 }
             }
         } else {
-            float s = 0.5f * (a->rrelu_lower + a->rrelu_upper);
+            float s = ab_act_rrelu_eval_slope(a);
             for (long i = 0; i < total; i++) {
                 float v = z[i], leak = s * v;
                 y[i] = v >= 0.0f ? v : leak;
@@ -159,7 +200,7 @@ void ab_act_backward(float *restrict dz, float *restrict dalpha, const float *re
         if (training) {
             for (long i = 0; i < total; i++) dz[i] += slopes[i] * dy[i];
         } else {
-            float s = 0.5f * (a->rrelu_lower + a->rrelu_upper);
+            float s = ab_act_rrelu_eval_slope(a);
             for (long i = 0; i < total; i++) {
                 float g = dy[i], leak = s * g;
                 dz[i] += z[i] >= 0.0f ? g : leak;

@@ -11,8 +11,8 @@
 typedef enum {
     AB_ACT_RELU,       /* f(z) = max(0, z); f'(0) = 0 */
     AB_ACT_LEAKY_RELU, /* f(z) = z if z > 0 else alpha*z */
-    AB_ACT_RRELU,      /* train: z if z >= 0 else s*z, s ~ U(lower, upper) per element;
-                          eval: slope (lower + upper)/2 */
+    AB_ACT_RRELU,      /* train: z if z >= 0 else s*z, s drawn per element (see ab_rrelu_form);
+                          eval: a fixed slope (ab_act_rrelu_eval_slope) */
     AB_ACT_PRELU,      /* f(z) = z if z > 0 else a*z, a learned (per layer or per unit) */
     AB_ACT_ELU,        /* f(z) = z if z > 0 else alpha*(exp(z) - 1) */
     AB_ACT_SELU,       /* f(z) = lambda*elu(z; alpha), fixed lambda, alpha */
@@ -25,18 +25,36 @@ typedef enum {
 #define AB_SELU_LAMBDA 1.0507009873554805f
 #define AB_SELU_ALPHA 1.6732632423543772f
 
+/* The two readings of RReLU's bounds (REFERENCE.md):
+ *   paper (Xu et al. 2015): divisor a ~ U(lower, upper), training slope 1/a,
+ *          evaluation slope 2/(lower + upper); defaults 3 and 8; 1 <= lower < upper;
+ *   pytorch (torch.nn.RReLU): slope s ~ U(lower, upper), evaluation slope
+ *          (lower + upper)/2; defaults 1/8 and 1/3; 0 <= lower < upper <= 1. */
+typedef enum { AB_RRELU_PAPER, AB_RRELU_PYTORCH, AB_RRELU_FORM_COUNT } ab_rrelu_form;
+
 typedef struct {
     ab_act_kind kind;
     float alpha;          /* leaky_relu slope, elu alpha, prelu initial slope */
-    float rrelu_lower;    /* rrelu lower slope (default 1/8) */
-    float rrelu_upper;    /* rrelu upper slope (default 1/3) */
+    ab_rrelu_form rrelu_form; /* how rrelu_lower/upper are read (default paper) */
+    float rrelu_lower;    /* rrelu lower bound (paper: divisor 3; pytorch: slope 1/8) */
+    float rrelu_upper;    /* rrelu upper bound (paper: divisor 8; pytorch: slope 1/3) */
     int prelu_per_unit;   /* 0: one alpha per layer, 1: one per unit */
     int prelu_decay;      /* 1: weight decay applies to prelu alpha (default 0) */
 } ab_act_spec;
 
 /* The defaults of REFERENCE.md for kind: alpha 0.01 (leaky_relu), 0.25
- * (prelu), 1 (elu); rrelu 1/8..1/3; prelu shared per layer, no decay. */
+ * (prelu), 1 (elu); rrelu in the paper's form, divisor 3..8; prelu shared
+ * per layer, no decay. */
 ab_act_spec ab_act_default(ab_act_kind kind);
+/* "paper" / "pytorch", and back (0 when known, -1 otherwise). */
+const char *ab_rrelu_form_name(ab_rrelu_form f);
+int ab_rrelu_form_from_name(const char *name, ab_rrelu_form *f);
+const char *ab_rrelu_form_names(void);
+/* The default bounds of a form: paper 3, 8; pytorch 1/8, 1/3. */
+void ab_rrelu_form_bounds(ab_rrelu_form f, float *lower, float *upper);
+/* rrelu's evaluation-mode slope: 2/(lower + upper) (paper) or
+ * (lower + upper)/2 (pytorch). */
+float ab_act_rrelu_eval_slope(const ab_act_spec *a);
 
 const char *ab_act_name(ab_act_kind kind);
 /* 0 and *kind set when name is known; -1 otherwise. */

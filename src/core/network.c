@@ -366,6 +366,7 @@ double ab_net_train_step(ab_net *net, ab_optim *opt, float lr, const float *x,
     double loss = ab_net_loss(net, y, B, correct);
     if (!isfinite(loss)) return loss;
     ab_net_backward(net, x, y, B);
+    if (opt->spec.clip_norm > 0.0f) ab_clip_grad_norm(net->grads, net->n_params, opt->spec.clip_norm);
     ab_optim_step(opt, net->params, net->grads, net->blocks, net->n_blocks, lr);
     return loss;
 }

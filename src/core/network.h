@@ -101,7 +101,8 @@ double ab_net_loss(ab_net *net, const int32_t *y, int B, int *correct);
 void ab_net_backward(ab_net *net, const float *x, const int32_t *y, int B);
 void ab_net_zero_grads(ab_net *net);
 
-/* One training step on a batch: zero grads, forward, loss, backward, update.
+/* One training step on a batch: zero grads, forward, loss, backward, clip
+ * the gradient's global norm (when opt->spec.clip_norm > 0), update.
  * Returns the batch's mean loss (NaN/inf when it diverged); correct receives
  * the number of correct predictions. */
 double ab_net_train_step(ab_net *net, ab_optim *opt, float lr, const float *x,

@@ -21,7 +21,7 @@ int ab_optim_from_name(const char *s, ab_opt_kind *k)
 ab_optim_spec ab_optim_default(ab_opt_kind kind)
 {
     ab_optim_spec s = {.kind = kind, .momentum = 0.9f, .beta1 = 0.9f, .beta2 = 0.999f,
-                       .eps = 1e-8f, .weight_decay = 0.0f};
+                       .eps = 1e-8f, .weight_decay = 0.0f, .clip_norm = 0.0f};
     return s;
 }
 
@@ -32,6 +32,8 @@ ab_status ab_optim_init(ab_optim *o, const ab_optim_spec *spec, size_t n, ab_err
         return ab_fail(err, AB_ERR_ARG, "unknown optimizer; expected one of %s", ab_optim_names());
     if (!(spec->weight_decay >= 0.0f))
         return ab_fail(err, AB_ERR_ARG, "weight decay must be >= 0, got %g", spec->weight_decay);
+    if (!(spec->clip_norm >= 0.0f && isfinite(spec->clip_norm)))
+        return ab_fail(err, AB_ERR_ARG, "clip norm must be a finite number >= 0, got %g", spec->clip_norm);
     o->spec = *spec;
     o->n = n;
     size_t slots = spec->kind == AB_OPT_ADAM ? 2 : spec->kind == AB_OPT_SGD ? 0 : 1;
@@ -105,4 +107,17 @@ void ab_optim_step(ab_optim *o, float *params, const float *grads, const ab_para
             break;
         }
     }
+}
+
+double ab_clip_grad_norm(float *g, size_t n, double max_norm)
+{
+    double sq = 0.0;
+    for (size_t i = 0; i < n; i++) sq += (double)g[i] * g[i];
+    double norm = sqrt(sq);
+    double c = max_norm / (norm + 1e-6);
+    if (isfinite(norm) && c < 1.0) {
+        float cf = (float)c;
+        for (size_t i = 0; i < n; i++) g[i] *= cf;
+    }
+    return norm;
 }

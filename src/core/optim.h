@@ -15,6 +15,8 @@ typedef struct {
     float beta1, beta2;  /* adam (0.9, 0.999) */
     float eps;           /* adam (1e-8) */
     float weight_decay;  /* L2: g += wd * w on decayed parameters (default 0) */
+    float clip_norm;     /* > 0: before each update the whole gradient is scaled so that
+                            its global L2 norm is at most this (ab_clip_grad_norm); 0 = off */
 } ab_optim_spec;
 
 typedef enum { AB_SCHED_CONSTANT, AB_SCHED_STEP, AB_SCHED_EXPONENTIAL, AB_SCHED_COSINE, AB_SCHED_COUNT } ab_sched_kind;
@@ -25,6 +27,7 @@ typedef struct {
     int step_size;     /* step: epochs between decays (default 10) */
     double gamma;      /* step, exponential: factor (default 0.1 / 0.95) */
     double min_lr;     /* cosine: floor (default 0) */
+    long warmup_steps; /* > 0: linear warm-up over the first steps (ab_warmup_factor); 0 = off */
 } ab_schedule_spec;
 
 /* A contiguous run of parameters and whether weight decay applies to it. */
@@ -57,11 +60,23 @@ void ab_optim_reset(ab_optim *o);
 void ab_optim_step(ab_optim *o, float *params, const float *grads, const ab_param_block *blocks,
                    int n_blocks, float lr);
 
+/* Clip the global L2 norm of g (n values) to max_norm as PyTorch's
+ * clip_grad_norm_: with N = ||g||_2 (summed in double), when
+ * c = max_norm / (N + 1e-6) < 1 every g[i] is multiplied by c; otherwise g
+ * is untouched. Returns N (NaN or inf when g holds one; g is then left
+ * as is: the step diverges as it would without clipping). */
+double ab_clip_grad_norm(float *g, size_t n, double max_norm);
+
 ab_schedule_spec ab_schedule_default(ab_sched_kind kind, double lr);
 const char *ab_schedule_name(ab_sched_kind k);
 int ab_schedule_from_name(const char *s, ab_sched_kind *k);
 const char *ab_schedule_names(void);
 /* Learning rate for a 0-based epoch out of total_epochs. */
 double ab_schedule_lr(const ab_schedule_spec *s, int epoch, int total_epochs);
+/* The warm-up factor of training step `step` (1-based, counted over the
+ * whole run): min(1, step / warmup_steps), so the rate rises linearly from
+ * 0 and step warmup_steps is the first at the full rate; 1 when
+ * warmup_steps <= 0. The step's rate is the epoch's rate times this. */
+double ab_warmup_factor(long step, long warmup_steps);
 
 #endif

@@ -3,7 +3,7 @@
  * channel, dead when its pre-activation is <= 0 at every position of every
  * probe example) on a probe set, measured in evaluation mode; and evaluation of loss and
  * accuracy. Per-unit flags are kept between measurements so that units that
- * died or came back can be counted. */
+ * died or came back can be counted, and which units ever came back. */
 #include "probe.h"
 #include <math.h>
 #include <stdlib.h>
@@ -18,12 +18,13 @@ ab_status ab_probe_init(ab_probe *p, const ab_net *net, ab_error *err)
     p->n_hidden = H;
     p->alive = calloc(units + 1, 1);
     p->prev = calloc(units + 1, 1);
+    p->ever_revived = calloc(units + 1, 1);
     p->offset = calloc((size_t)H + 1, sizeof *p->offset);
     p->sum = calloc((size_t)H + 1, sizeof *p->sum);
     p->sumsq = calloc((size_t)H + 1, sizeof *p->sumsq);
     p->neg = calloc((size_t)H + 1, sizeof *p->neg);
     p->layers = calloc((size_t)H + 1, sizeof *p->layers);
-    if (!p->alive || !p->prev || !p->offset || !p->sum || !p->sumsq || !p->neg || !p->layers) {
+    if (!p->alive || !p->prev || !p->ever_revived || !p->offset || !p->sum || !p->sumsq || !p->neg || !p->layers) {
         ab_probe_free(p);
         return ab_fail(err, AB_ERR_NOMEM, "out of memory for the dead-unit probe");
     }
@@ -39,6 +40,7 @@ void ab_probe_free(ab_probe *p)
 {
     free(p->alive);
     free(p->prev);
+    free(p->ever_revived);
     free(p->offset);
     free(p->sum);
     free(p->sumsq);
@@ -104,15 +106,19 @@ static void finish(ab_probe *p, const ab_net *net, int n)
     for (int h = 0; h < p->n_hidden; h++) {
         int units = ab_net_hidden_units(net, h);
         const unsigned char *now = p->alive + p->offset[h], *before = p->prev + p->offset[h];
+        unsigned char *ever = p->ever_revived + p->offset[h];
         ab_layer_probe *r = &p->layers[h];
         memset(r, 0, sizeof *r);
         r->units = units;
         for (int j = 0; j < units; j++) {
             r->dead += !now[j];
             if (p->measured) {
+                int back = !before[j] && now[j];
                 r->died += before[j] && !now[j];
-                r->revived += !before[j] && now[j];
+                r->revived += back;
+                ever[j] |= (unsigned char)back;
             }
+            r->revived_units_total += ever[j];
         }
         r->conv = ab_net_hidden_is_conv(net, h);
         double count = (double)n * units * ab_net_hidden_positions(net, h);

@@ -17,7 +17,8 @@ typedef struct {
     int dead;                 /* units with z <= 0 on every probe example (at every position) */
     double dead_fraction;
     int died;                 /* alive at the previous probe, dead now */
-    int revived;              /* dead at the previous probe, alive now */
+    int revived;              /* dead at the previous probe, alive now (events) */
+    int revived_units_total;  /* distinct units that have revived at least once since ab_probe_init */
     double negative_fraction; /* fraction of z <= 0 over examples x units (x positions) */
     double output_mean, output_std; /* of the layer's activation outputs */
 } ab_layer_probe;
@@ -27,6 +28,7 @@ typedef struct {
     int measured;             /* 0 until the first measurement */
     unsigned char *alive;     /* concatenated per-unit flags of the last probe */
     unsigned char *prev;      /* per-unit flags of the probe before */
+    unsigned char *ever_revived; /* per-unit: revived at some probe since ab_probe_init */
     size_t *offset;           /* offset of hidden layer h in the flag arrays */
     double *sum, *sumsq;      /* per-layer accumulators */
     long *neg;

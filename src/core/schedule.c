@@ -1,4 +1,5 @@
-/* schedule.c: learning-rate schedules, evaluated once per epoch. */
+/* schedule.c: learning-rate schedules, evaluated once per epoch, and the
+ * per-step linear warm-up factor. */
 #include <math.h>
 #include "optim.h"
 
@@ -17,7 +18,8 @@ int ab_schedule_from_name(const char *s, ab_sched_kind *k)
 ab_schedule_spec ab_schedule_default(ab_sched_kind kind, double lr)
 {
     ab_schedule_spec s = {.kind = kind, .lr = lr, .step_size = 10,
-                          .gamma = kind == AB_SCHED_EXPONENTIAL ? 0.95 : 0.1, .min_lr = 0.0};
+                          .gamma = kind == AB_SCHED_EXPONENTIAL ? 0.95 : 0.1, .min_lr = 0.0,
+                          .warmup_steps = 0};
     return s;
 }
 
@@ -36,4 +38,10 @@ double ab_schedule_lr(const ab_schedule_spec *s, int epoch, int total_epochs)
     default:
         return s->lr;
     }
+}
+
+double ab_warmup_factor(long step, long warmup_steps)
+{
+    if (warmup_steps <= 0 || step >= warmup_steps) return 1.0;
+    return step > 0 ? (double)step / (double)warmup_steps : 0.0;
 }

@@ -1,5 +1,6 @@
-/* trainer.c: the epoch loop: shuffle, gather batches, train steps, and the
- * per-layer weight-gradient norms. */
+/* trainer.c: the epoch loop: shuffle, gather batches, train steps (with
+ * the learning-rate warm-up and the per-step callback), and the per-layer
+ * weight-gradient norms. */
 #include "trainer.h"
 #include <math.h>
 #include "augment.h"
@@ -115,7 +116,10 @@ ab_epoch_result ab_trainer_epoch(ab_trainer *t, const float *x, const int32_t *y
             xb = t->xb;
         }
         int correct = 0;
-        double loss = ab_net_train_step(&t->net, &t->opt, lr, xb, yb, B, &correct);
+        float step_lr = lr;
+        if (t->steps < t->warmup_steps)
+            step_lr = (float)((double)lr * ab_warmup_factor(t->steps + 1, t->warmup_steps));
+        double loss = ab_net_train_step(&t->net, &t->opt, step_lr, xb, yb, B, &correct);
         if (!isfinite(loss)) {
             r.diverged = 1;
             loss_sum += loss * B;
@@ -127,10 +131,18 @@ ab_epoch_result ab_trainer_epoch(ab_trainer *t, const float *x, const int32_t *y
         r.examples += B;
         r.steps++;
         t->epoch_steps++;
+        t->steps++;
         for (int h = 0; h < H; h++) {
             size_t nw;
             const float *g = ab_net_hidden_weight_grads(&t->net, h, &nw);
             t->grad_sq[h] += sum_squares(g, nw);
+        }
+        t->since_loss += loss;
+        t->since_steps++;
+        if (t->on_step && t->every_steps > 0 && t->steps % t->every_steps == 0) {
+            t->on_step(t->on_step_ctx, t, t->steps, step_lr, t->since_loss / (double)t->since_steps);
+            t->since_loss = 0.0;
+            t->since_steps = 0;
         }
     }
     r.loss = r.examples ? loss_sum / r.examples : NAN;

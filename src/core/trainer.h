@@ -19,7 +19,15 @@ typedef struct {
     int diverged;      /* 1 when a batch loss was NaN or infinite (the epoch stopped there) */
 } ab_epoch_result;
 
-typedef struct {
+struct ab_trainer;
+/* Called after every `every_steps`-th training step of the run (counted
+ * over all epochs) with the step (1-based), the rate it used and the mean
+ * training-mode loss of the steps since the previous call. It may run
+ * evaluation-mode passes through t->net (they draw no random numbers, so
+ * training goes on exactly as without them). */
+typedef void (*ab_step_fn)(void *ctx, struct ab_trainer *t, long step, double lr, double running_loss);
+
+typedef struct ab_trainer {
     ab_net net;
     ab_optim opt;
     int batch;
@@ -34,6 +42,14 @@ typedef struct {
     int augment_crop;  /* zero padding by this many pixels and a random crop back */
     float *aug_scratch; /* (n_inputs) */
     ab_rng augment_rng;
+    long steps;        /* training steps completed over the run */
+    /* Set by the caller after ab_trainer_init (all 0 = off): */
+    long warmup_steps; /* linear warm-up of the rate over the run's first steps (ab_warmup_factor) */
+    long every_steps;  /* > 0: call on_step after every every_steps-th step */
+    ab_step_fn on_step;
+    void *on_step_ctx;
+    double since_loss; /* sum of the batch losses since the last on_step call */
+    long since_steps;
 } ab_trainer;
 
 ab_status ab_trainer_init(ab_trainer *t, const ab_model_spec *model, const ab_optim_spec *opt,
@@ -43,8 +59,9 @@ void ab_trainer_free(ab_trainer *t);
  * by up to crop pixels; needs an image input (height x width > 1) and
  * 0 <= crop < min(height, width). */
 ab_status ab_trainer_set_augment(ab_trainer *t, int flip, int crop, ab_error *err);
-/* One pass over x(n, n_inputs), y(n) in batches at learning rate lr,
- * in a fresh random order when shuffle is set. */
+/* One pass over x(n, n_inputs), y(n) in batches at learning rate lr (times
+ * the warm-up factor of each step while the run is in its warm-up), in a
+ * fresh random order when shuffle is set. */
 ab_epoch_result ab_trainer_epoch(ab_trainer *t, const float *x, const int32_t *y, long n,
                                  float lr, int shuffle);
 /* Root mean square over the last epoch's steps of the L2 norm of hidden

@@ -42,7 +42,10 @@ typedef struct {
     char label_column[128]; /* csv: column name, or 0-based index as text (default "0") */
     int header;             /* csv: -1 detect, 0 no header, 1 header */
     double test_split;      /* csv without test file: fraction of rows held out at the end (default 0.2) */
-    long train_limit;       /* first N training examples; 0 = all */
+    long train_limit;       /* first N training examples (subset first); 0 = all */
+    int subset_random;      /* data.subset: 0 first (the first train_limit examples), 1 random
+                             * (the loaded training split keeps every example that is not
+                             * validation; each run draws its train_limit with ab_subset_draw) */
     long validation;        /* examples carved from the end of the training data; 0 = none */
     int augment_flip;       /* data.augment.flip: random horizontal flip (training only, images) */
     int augment_crop;       /* data.augment.crop: pad by this many zeros, random crop back (0 = off) */
@@ -71,6 +74,13 @@ typedef struct {
     void *mem;              /* owned storage */
     size_t mem_size;
 } ab_dataset;
+
+/* data.subset random: k of pool's examples drawn without replacement from
+ * the "subset" stream of the run seed, kept in their order in pool, copied
+ * into out (one allocation, *mem, freed with free). Only the k rows are
+ * copied. When k <= 0 or k >= pool->n, out is pool itself and *mem NULL. */
+ab_status ab_subset_draw(ab_split *out, void **mem, const ab_split *pool, int features, long k,
+                         uint64_t seed, ab_error *err);
 
 /* Fill spec with defaults: fashion-mnist, header -1 (detect), test_split 0.2,
  * label_column "0", n_train 1000, n_test 500, classes 0, features 2,

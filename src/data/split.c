@@ -1,7 +1,8 @@
 /* split.c: carves the training, validation and test splits out of the data
  * a loader read, into the dataset's one allocation: validation is the last
  * spec->validation training examples (so train_limit never changes it),
- * training the first train_limit of the rest. Image bytes become floats
+ * training the first train_limit of the rest (all of the rest with
+ * data.subset random: subset.c draws per run). Image bytes become floats
  * here. Does not read files or compute statistics. */
 #include "data_internal.h"
 #include <stdio.h>
@@ -45,7 +46,9 @@ ab_status ab_split_build(ab_dataset *out, const ab_raw *raw, const ab_data_spec 
     ab_status st = check_counts(spec, n, err);
     if (st != AB_OK) return st;
     long n_train = n - n_val;
-    if (spec->train_limit > 0 && spec->train_limit < n_train) n_train = spec->train_limit;
+    /* subset random: every example stays; each run draws its own (subset.c) */
+    if (spec->train_limit > 0 && spec->train_limit < n_train && !spec->subset_random)
+        n_train = spec->train_limit;
     long n_test = raw->test.n, features = (long)raw->c * raw->h * raw->w;
     size_t rows = (size_t)(n_train + n_val + n_test);
     size_t size = rows * (size_t)features * sizeof(float) + rows * sizeof(int32_t);

@@ -64,6 +64,7 @@ cJSON *ab_run_failed_doc(const char *run_id, const cJSON *resolved, const char *
     cJSON *doc = ab_run_doc_new(run_id, resolved, version, blas_threads, "failed", why);
     if (!doc) return NULL;
     cJSON_AddArrayToObject(doc, "epochs");
+    cJSON_AddNullToObject(doc, "steps");
     cJSON_AddNullToObject(doc, "final");
     return doc;
 }

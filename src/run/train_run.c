@@ -2,8 +2,11 @@
  * (training mode), then one evaluation-mode pass over the training examples
  * that gives train_loss/train_accuracy and, in the same forward passes, the
  * dead-unit probe (when the probe set is the training data); validation is
- * evaluated the same way. The engine does the numerics; this file decides
- * what is measured and how it is named. */
+ * evaluated the same way; with probe.every_steps, the dead units every N
+ * steps too. The parameters of the best validation epoch are kept (one
+ * copy, made at init) for final.best. With data.subset random the run's
+ * training examples are drawn here. The engine does the numerics; this
+ * file decides what is measured and how it is named. */
 #include "train_run.h"
 #include <math.h>
 #include <stdlib.h>
@@ -68,15 +71,24 @@ static void eval_set(ab_net *net, ab_probe *probe, const float *x, const int32_t
     *accuracy = n > 0 ? (a1 * probe_n + a2 * (n - probe_n)) / n : NAN;
 }
 
+/* The probe set: the first probe.size examples (all when 0) of the
+ * training or validation examples; returns how many. */
+static long probe_examples(const ab_run_config *rc, const ab_dataset *d, long n_train, const float **x)
+{
+    int on_val = rc->probe.source == AB_PROBE_VALIDATION;
+    long n_set = on_val ? d->val.n : n_train;
+    if (x) *x = on_val ? d->val.x : d->train.x;
+    return rc->probe.size > 0 && rc->probe.size < n_set ? rc->probe.size : n_set;
+}
+
 /* Evaluation-mode loss/accuracy of the training and validation examples,
- * and the probe on the first probe.size examples (all when 0) of its set. */
+ * and the probe on the probe set, in the same forward passes. */
 static eval_result evaluate(ab_net *net, ab_probe *probe, const ab_run_config *rc,
                             const ab_dataset *d, long n_train)
 {
     eval_result r;
     int on_val = rc->probe.source == AB_PROBE_VALIDATION;
-    long n_set = on_val ? d->val.n : n_train;
-    long probe_n = rc->probe.size > 0 && rc->probe.size < n_set ? rc->probe.size : n_set;
+    long probe_n = probe_examples(rc, d, n_train, NULL);
     eval_set(net, probe, d->train.x, d->train.y, n_train, on_val ? 0 : probe_n, d->features,
              &r.train_loss, &r.train_accuracy);
     eval_set(net, probe, d->val.x, d->val.y, d->val.n, on_val ? probe_n : 0, d->features,
@@ -108,6 +120,7 @@ static cJSON *layers_json(ab_trainer *t, const ab_probe *probe, int epoch, int d
         ab_json_add_num(o, "dead_fraction", bad + lp->dead_fraction);
         ab_json_add_num(o, "died", bad + lp->died);
         ab_json_add_num(o, "revived", bad + lp->revived);
+        ab_json_add_num(o, "revived_units_total", bad + lp->revived_units_total);
         ab_json_add_num(o, "negative_fraction", bad + lp->negative_fraction);
         ab_json_add_num(o, "output_mean", bad + lp->output_mean);
         ab_json_add_num(o, "output_std", bad + lp->output_std);
@@ -131,6 +144,47 @@ static cJSON *layers_json(ab_trainer *t, const ab_probe *probe, int epoch, int d
         cJSON_AddItemToArray(arr, o);
     }
     return arr;
+}
+
+/* probe.every_steps: the dead units every N training steps, on the probe
+ * set, in evaluation mode, with a probe of its own (died and revived
+ * compare with the previous step measurement). */
+typedef struct {
+    ab_probe probe;
+    const float *x;           /* the probe set: its first n examples */
+    long n;
+    int epoch;                /* the epoch being trained (1-based) */
+    cJSON *steps;             /* the run file's "steps" array */
+    double seconds;           /* wall time of the step measurements */
+} step_probe;
+
+static cJSON *step_json(step_probe *sp, ab_net *net, long step, double lr, double running_loss)
+{
+    double t0 = now();
+    ab_probe_measure(&sp->probe, net, sp->x, (int)sp->n);
+    double bad = params_finite(net) ? 0.0 : NAN; /* figures of non-finite weights mean nothing */
+    cJSON *e = cJSON_CreateObject();
+    cJSON_AddNumberToObject(e, "step", (double)step);
+    cJSON_AddNumberToObject(e, "epoch", sp->epoch);
+    ab_json_add_num(e, "learning_rate", lr);
+    ab_json_add_num(e, "running_loss", running_loss);
+    cJSON *layers = cJSON_AddArrayToObject(e, "layers");
+    for (int h = 0; h < sp->probe.n_hidden; h++) {
+        const ab_layer_probe *lp = &sp->probe.layers[h];
+        cJSON *o = cJSON_CreateObject();
+        ab_json_add_num(o, "dead", bad + lp->dead);
+        ab_json_add_num(o, "died", bad + lp->died);
+        ab_json_add_num(o, "revived", bad + lp->revived);
+        cJSON_AddItemToArray(layers, o);
+    }
+    sp->seconds += now() - t0;
+    return e;
+}
+
+static void on_step(void *ctx, ab_trainer *t, long step, double lr, double running_loss)
+{
+    step_probe *sp = ctx;
+    cJSON_AddItemToArray(sp->steps, step_json(sp, &t->net, step, lr, running_loss));
 }
 
 static cJSON *epoch_json(int epoch, const eval_result *ev, double running_loss, double lr,
@@ -158,27 +212,65 @@ cJSON *ab_train_run(const ab_run_config *rc, const cJSON *resolved, const ab_dat
     model.n_inputs = d->features;
     model.in_c = d->c, model.in_h = d->h, model.in_w = d->w;
     model.n_classes = d->classes;
+    /* data.subset random: this run's own train_limit examples (only those
+     * rows are copied; validation and test are shared) */
+    ab_dataset local = *d;
+    void *subset_mem = NULL;
+    if (rc->data.subset_random &&
+        ab_subset_draw(&local.train, &subset_mem, &d->train, d->features, rc->data.train_limit, rc->seed,
+                       err) != AB_OK)
+        return NULL;
+    d = &local;
     long n_train = d->train.n;
     if (n_train < 1) {
+        free(subset_mem);
         ab_fail(err, AB_ERR_ARG, "no training examples");
         return NULL;
     }
     ab_blas_set_threads(rc->blas_threads > 0 ? rc->blas_threads : 1);
     ab_trainer t;
-    if (ab_trainer_init(&t, &model, &rc->optim, rc->batch_size, n_train, rc->seed, err) != AB_OK)
+    ab_probe probe;
+    step_probe sp;
+    memset(&sp, 0, sizeof sp);
+    float *best_params = NULL; /* the parameters of the best validation epoch */
+    if (ab_trainer_init(&t, &model, &rc->optim, rc->batch_size, n_train, rc->seed, err) != AB_OK) {
+        free(subset_mem);
         return NULL;
+    }
     if (ab_trainer_set_augment(&t, rc->data.augment_flip, rc->data.augment_crop, err) != AB_OK) {
         ab_trainer_free(&t);
+        free(subset_mem);
         return NULL;
     }
-    ab_probe probe;
-    if (ab_probe_init(&probe, &t.net, err) != AB_OK) {
+    sp.n = probe_examples(rc, d, n_train, &sp.x);
+    if (d->val.n > 0) best_params = malloc(t.net.n_params * sizeof *best_params);
+    if (ab_probe_init(&probe, &t.net, err) != AB_OK ||
+        (rc->probe.every_steps > 0 && ab_probe_init(&sp.probe, &t.net, err) != AB_OK) ||
+        (d->val.n > 0 && !best_params)) {
+        if (d->val.n > 0 && !best_params) ab_fail(err, AB_ERR_NOMEM, "out of memory for the best parameters");
+        ab_probe_free(&probe);
+        ab_probe_free(&sp.probe);
+        free(best_params);
         ab_trainer_free(&t);
+        free(subset_mem);
         return NULL;
     }
+    t.warmup_steps = rc->schedule.warmup_steps;
 
     cJSON *doc = ab_run_doc_new(rc->run_id, resolved, version, rc->blas_threads, "ok", NULL);
     cJSON *epochs = cJSON_AddArrayToObject(doc, "epochs");
+    if (rc->probe.every_steps > 0) {
+        sp.steps = cJSON_AddArrayToObject(doc, "steps");
+        t.every_steps = rc->probe.every_steps;
+        t.on_step = on_step;
+        t.on_step_ctx = &sp;
+        /* step 0: at initialisation, at the rate of the first step */
+        double lr0 = ab_schedule_lr(&rc->schedule, 0, rc->epochs) * ab_warmup_factor(1, t.warmup_steps);
+        cJSON_AddItemToArray(sp.steps, step_json(&sp, &t.net, 0, (float)lr0, NAN));
+    } else {
+        cJSON_AddNullToObject(doc, "steps");
+    }
+    double best_train = NAN;
 
     double train_seconds = 0.0, best_val = -1.0;
     long trained_examples = 0;
@@ -187,10 +279,13 @@ cJSON *ab_train_run(const ab_run_config *rc, const cJSON *resolved, const ab_dat
     for (int epoch = 0; epoch <= rc->epochs; epoch++) {
         double lr = ab_schedule_lr(&rc->schedule, epoch > 0 ? epoch - 1 : 0, rc->epochs);
         double running = NAN, seconds = 0.0;
+        double step_seconds = 0.0;
         if (epoch > 0) {
-            double t0 = now();
+            double t0 = now(), s0 = sp.seconds;
+            sp.epoch = epoch;
             ab_epoch_result er = ab_trainer_epoch(&t, d->train.x, d->train.y, n_train, (float)lr, rc->shuffle);
-            seconds = now() - t0;
+            step_seconds = sp.seconds - s0;
+            seconds = now() - t0 - step_seconds;
             train_seconds += seconds;
             trained_examples += er.examples;
             running = er.loss;
@@ -198,7 +293,7 @@ cJSON *ab_train_run(const ab_run_config *rc, const cJSON *resolved, const ab_dat
         }
         double t1 = now();
         ev = evaluate(&t.net, &probe, rc, d, n_train);
-        double eval_seconds = now() - t1;
+        double eval_seconds = now() - t1 + step_seconds;
         if (!isfinite(ev.train_loss)) diverged = 1;
         cJSON_AddItemToArray(epochs, epoch_json(epoch, &ev, running, lr, seconds, eval_seconds,
                                                 layers_json(&t, &probe, epoch, diverged)));
@@ -206,6 +301,8 @@ cJSON *ab_train_run(const ab_run_config *rc, const cJSON *resolved, const ab_dat
         if (isfinite(ev.val_accuracy) && ev.val_accuracy > best_val) {
             best_val = ev.val_accuracy;
             best_epoch = epoch;
+            best_train = ev.train_accuracy;
+            memcpy(best_params, t.net.params, t.net.n_params * sizeof *best_params);
         }
         if (progress) progress(ctx, epoch, rc->epochs, ev.train_loss);
         if (diverged) break;
@@ -230,6 +327,21 @@ cJSON *ab_train_run(const ab_run_config *rc, const cJSON *resolved, const ab_dat
     else cJSON_AddNullToObject(fin, "best_epoch");
     if (best_epoch >= 0) ab_json_add_num(fin, "best_val_accuracy", best_val);
     else cJSON_AddNullToObject(fin, "best_val_accuracy");
+    if (best_epoch >= 0 && !diverged) {
+        /* the test set through the parameters of the best validation epoch */
+        double best_test_loss = NAN, best_test_acc = NAN;
+        memcpy(t.net.params, best_params, t.net.n_params * sizeof *best_params);
+        if (d->test.n > 0)
+            ab_net_evaluate(&t.net, d->test.x, d->test.y, (int)d->test.n, &best_test_loss, &best_test_acc);
+        cJSON *best = cJSON_AddObjectToObject(fin, "best");
+        cJSON_AddNumberToObject(best, "epoch", best_epoch);
+        ab_json_add_num(best, "train_accuracy", best_train);
+        ab_json_add_num(best, "val_accuracy", best_val);
+        ab_json_add_num(best, "test_accuracy", best_test_acc);
+        ab_json_add_num(best, "test_loss", best_test_loss);
+    } else {
+        cJSON_AddNullToObject(fin, "best");
+    }
     cJSON_AddNumberToObject(fin, "epochs_completed", !diverged ? last_epoch : last_epoch > 0 ? last_epoch - 1 : 0);
     cJSON *dead = cJSON_AddArrayToObject(fin, "dead_fraction");
     for (int h = 0; h < t.net.n_hidden; h++)
@@ -240,6 +352,9 @@ cJSON *ab_train_run(const ab_run_config *rc, const cJSON *resolved, const ab_dat
                     train_seconds > 0 ? trained_examples / train_seconds : NAN);
 
     ab_probe_free(&probe);
+    ab_probe_free(&sp.probe);
+    free(best_params);
     ab_trainer_free(&t);
+    free(subset_mem);
     return doc;
 }

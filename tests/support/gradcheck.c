@@ -66,8 +66,12 @@ void gc_each_act_variant(gc_act_fn fn)
         ab_act_kind kind = (ab_act_kind)k;
         ab_act_spec a = ab_act_default(kind);
         if (kind == AB_ACT_RRELU) {
-            fn("rrelu evaluation", a, 0);
-            fn("rrelu training", a, 1);
+            fn("rrelu paper evaluation", a, 0);
+            fn("rrelu paper training", a, 1);
+            a.rrelu_form = AB_RRELU_PYTORCH;
+            ab_rrelu_form_bounds(a.rrelu_form, &a.rrelu_lower, &a.rrelu_upper);
+            fn("rrelu pytorch evaluation", a, 0);
+            fn("rrelu pytorch training", a, 1);
         } else if (kind == AB_ACT_PRELU) {
             fn("prelu per layer", a, 1);
             a.prelu_per_unit = 1;

@@ -27,8 +27,9 @@ typedef double (*gc_loss_fn)(void *ctx);
  * divisor; p is restored exactly after each element. */
 void gc_numeric_grad(float *out, float *p, long n, float eps, gc_loss_fn f, void *ctx);
 
-/* Calls fn once for every activation with its defaults, twice for rrelu
- * ("rrelu evaluation" with training 0, "rrelu training" with 1) and twice
+/* Calls fn once for every activation with its defaults, four times for
+ * rrelu (paper and pytorch forms with their default bounds, each with
+ * training 0, "... evaluation", and 1, "... training") and twice
  * for prelu ("prelu per layer", "prelu per unit"). */
 typedef void (*gc_act_fn)(const char *name, ab_act_spec a, int training);
 void gc_each_act_variant(gc_act_fn fn);
