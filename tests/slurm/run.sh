@@ -121,7 +121,7 @@ SLURM_CONF=$s/slurm.conf
 export SLURM_CONF
 slurmctld -D -f "$SLURM_CONF" >"$s/log/slurmctld.out" 2>&1 &
 ctld_pid=$!
-slurmd -D -f "$SLURM_CONF" >"$s/log/slurmd.out" 2>&1 &
+slurmd -D -N "$host" -f "$SLURM_CONF" >"$s/log/slurmd.out" 2>&1 &
 slurmd_pid=$!
 i=0
 while [ "$(sinfo -h -N -o %t 2>/dev/null)" != idle ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
