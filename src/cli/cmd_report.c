@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../report/report.h"
+#include "../run/json_alloc.h"
 #include "commands.h"
 #include "exit_codes.h"
 
@@ -82,26 +83,15 @@ static int parse_args(report_args *a, int argc, char **argv)
     return -1;
 }
 
-/* cJSON's allocations, counted when they fail: a report built with a
- * missing JSON member is not printed as if it were whole. */
-static int json_oom;
-
-static void *json_malloc(size_t n)
-{
-    void *p = malloc(n);
-    if (!p) json_oom = 1;
-    return p;
-}
-
 /* The report in the chosen format, in memory first so that a failure
  * prints nothing half-written; -1 when out of memory. */
-static int print_report(const ab_report *r, const report_args *a)
+static int print_report(const ab_report *r, const report_args *a, unsigned long json_failed)
 {
     char *text = NULL;
     size_t len = 0;
     if (a->json) {
         cJSON *doc = ab_report_json(r);
-        text = doc && !json_oom ? cJSON_Print(doc) : NULL;
+        text = doc && ab_json_alloc_failures() == json_failed ? cJSON_Print(doc) : NULL;
         cJSON_Delete(doc);
         len = text ? strlen(text) : 0;
     } else {
@@ -113,7 +103,7 @@ static int print_report(const ab_report *r, const report_args *a)
             text = NULL;
         }
     }
-    if (!text || json_oom) {
+    if (!text || ab_json_alloc_failures() != json_failed) {
         free(text);
         return -1;
     }
@@ -135,8 +125,7 @@ int cmd_report(int argc, char **argv)
         free(a.dirs);
         return code;
     }
-    cJSON_Hooks hooks = {json_malloc, free};
-    cJSON_InitHooks(&hooks);
+    unsigned long json_failed = ab_json_alloc_failures(); /* main installed the counting hooks */
     ab_error err = {""};
     ab_run_set set = {0};
     int st = ab_report_read(&set, a.dirs, a.n_dirs, &err);
@@ -162,7 +151,7 @@ int cmd_report(int argc, char **argv)
     int has_baseline = 0;
     for (int i = 0; i < r->n_variants; i++) has_baseline |= r->v[i].baseline == i;
     if (!has_baseline) fprintf(stderr, "actbench report: no %s runs: no baseline to compare with\n", a.baseline);
-    int printed = json_oom ? -1 : print_report(r, &a);
+    int printed = ab_json_alloc_failures() != json_failed ? -1 : print_report(r, &a, json_failed);
     ab_report_free(r);
     if (printed) {
         fprintf(stderr, "actbench report: out of memory\n");
