@@ -1,11 +1,29 @@
 # actbench build. `make` builds ./actbench; `make test` runs every test (and
-# the unit tests again under AddressSanitizer + UBSan); `make run` runs the
-# default experiment; `make bench` measures the training step.
-# Missing Debian packages are installed by scripts/install-deps.sh.
+# the unit tests again under AddressSanitizer + UBSan, and on the other BLAS
+# backend); `make run` runs the default experiment; `make bench` measures the
+# training step. Missing Debian packages are installed by scripts/install-deps.sh.
 
-PKGS     := openblas yaml-0.1 libcjson zlib
+# BLAS backend of ab_gemm: openblas (default, in build/) or onednn (oneDNN's
+# dnnl_sgemm, in build/onednn: the two builds never share an object).
+BLAS     ?= openblas
+ifeq ($(BLAS),onednn)
+  BUILD  ?= build/onednn
+  OTHER_BLAS := openblas
+  OTHER_BUILD := build
+  PKGS   := yaml-0.1 libcjson zlib
+  # libdnnl-dev ships no .pc file: its Debian paths (/usr/include, the
+  # multiarch lib directory) are the compiler's defaults
+  BLAS_CFLAGS = -DAB_BLAS_ONEDNN $(shell pkg-config --cflags dnnl 2>/dev/null)
+  BLAS_LIBS   = $(shell pkg-config --libs dnnl 2>/dev/null || echo -ldnnl) -lgomp
+else ifeq ($(BLAS),openblas)
+  BUILD  ?= build
+  OTHER_BLAS := onednn
+  OTHER_BUILD := build/onednn
+  PKGS   := openblas yaml-0.1 libcjson zlib
+else
+  $(error BLAS=$(BLAS): expected openblas or onednn)
+endif
 CC       ?= cc
-BUILD    ?= build
 OPT      ?= -O2
 # Vectorise the elementwise loops (selects need -fno-trapping-math); NaN and
 # infinity semantics are untouched (no -ffast-math, no -ffinite-math-only).
@@ -19,8 +37,8 @@ endif
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-ALL_CFLAGS = $(CFLAGS_BASE) $(PKG_CFLAGS) $(CFLAGS)
-LIBS       = $(PKG_LIBS) -lm $(LDSAN) $(LDFLAGS)
+ALL_CFLAGS = $(CFLAGS_BASE) $(PKG_CFLAGS) $(BLAS_CFLAGS) $(CFLAGS)
+LIBS       = $(PKG_LIBS) $(BLAS_LIBS) -lm $(LDSAN) $(LDFLAGS)
 
 LIB_SRC  := $(sort $(wildcard src/core/*.c src/data/*.c src/config/*.c src/run/*.c src/report/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -34,7 +52,7 @@ TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 LIB      := $(BUILD)/libactbench.a
 
-.PHONY: all deps run test test-slurm unit tools bench clean
+.PHONY: all deps run test test-slurm unit tools bench clean FORCE
 # keep intermediate objects (tests/support) between builds
 .SECONDARY:
 .DEFAULT_GOAL := all
@@ -46,9 +64,12 @@ all: deps
 deps:
 	@sh scripts/install-deps.sh
 
-# copy then rename: a running ./actbench (a long sweep) does not block the build
-actbench: $(BUILD)/actbench
-	@cp $< $@.tmp && mv -f $@.tmp $@
+# copy then rename: a running ./actbench (a long sweep) does not block the
+# build; compared, not dated, since the binary of either backend may be there
+actbench: $(BUILD)/actbench FORCE
+	@cmp -s $< $@ || { cp $< $@.tmp && mv -f $@.tmp $@; }
+
+FORCE:
 
 $(BUILD)/actbench: $(CLI_OBJ) $(LIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LIBS)
@@ -86,11 +107,13 @@ run: all
 	./actbench report $(BUILD)/results/quick
 
 # Every unit test binary and test script, then the unit tests again with
-# -fsanitize=address,undefined in build/asan.
+# -fsanitize=address,undefined in build/asan and on the other BLAS backend
+# in its own directory (tests/test_blas_backends.sh runs both binaries).
 test: all
 	@$(MAKE) --no-print-directory unit tools actbench
-	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 OPT=-O1 unit build/asan/actbench
-	@sh tests/run_all.sh $(BUILD) build/asan
+	@$(MAKE) --no-print-directory BLAS=openblas BUILD=build/asan SAN=1 OPT=-O1 unit build/asan/actbench
+	@$(MAKE) --no-print-directory BLAS=$(OTHER_BLAS) unit $(OTHER_BUILD)/actbench
+	@CHECK_SCHEMA=$(CURDIR)/$(BUILD)/tools/check_schema sh tests/run_all.sh $(BUILD) build/asan $(OTHER_BUILD)
 
 # scripts/slurm against a real single-node Slurm started and stopped by
 # tests/slurm/run.sh (as root); installs slurm-wlm and munge when missing.

@@ -5,9 +5,9 @@
 #   sh scripts/install-deps.sh slurm     also Slurm and munge, for make test-slurm
 # Optional groups are installed only when named: plain make never installs them.
 set -eu
-# build: compiler, BLAS, YAML, JSON, gzip; data: Fashion-MNIST;
+# build: compiler, BLAS (OpenBLAS; oneDNN for make BLAS=onednn), YAML, JSON, gzip; data: Fashion-MNIST;
 # scripts and their tests: python3 with matplotlib (plots)
-PKGS="gcc make libopenblas-dev libyaml-dev libcjson-dev zlib1g-dev pkg-config dataset-fashion-mnist python3-matplotlib"
+PKGS="gcc make libopenblas-dev libdnnl-dev libyaml-dev libcjson-dev zlib1g-dev pkg-config dataset-fashion-mnist python3-matplotlib"
 for group in "$@"; do
     case $group in
     # a single-node Slurm (controller, node daemon, sbatch) and its authentication

@@ -1,6 +1,7 @@
-/* blas.h: the one door to matrix products. ab_gemm calls cblas_sgemm;
- * ab_gemm_naive is the plain triple loop the tests check it against.
- * Row-major: C(M,N) = alpha * op(A)(M,K) * op(B)(K,N) + beta * C. */
+/* blas.h: the one door to matrix products. ab_gemm calls the BLAS backend
+ * the build chose (`make`: OpenBLAS's cblas_sgemm; `make BLAS=onednn`:
+ * oneDNN's dnnl_sgemm); ab_gemm_naive is the plain triple loop the tests
+ * check it against. Row-major: C(M,N) = alpha * op(A)(M,K) * op(B)(K,N) + beta * C. */
 #ifndef AB_BLAS_H
 #define AB_BLAS_H
 
@@ -10,8 +11,15 @@ void ab_gemm(int trans_a, int trans_b, int M, int N, int K, float alpha,
 void ab_gemm_naive(int trans_a, int trans_b, int M, int N, int K, float alpha,
                    const float *A, int lda, const float *B, int ldb, float beta,
                    float *C, int ldc);
+/* Threads of later ab_gemm calls in this process. With oneDNN it sets the
+ * OpenMP thread count: call it in the worker, after fork(), never in a
+ * parent that forks (an OpenMP thread pool does not survive fork()). */
 void ab_blas_set_threads(int n);
-/* "OpenBLAS 0.3.21 ..." into buf. */
+/* The backend's short name: "openblas" or "onednn" (make's BLAS=). */
+const char *ab_blas_backend(void);
+/* The backend, its version and build into buf: "OpenBLAS 0.3.21 ... (core
+ * Haswell)" or "oneDNN 2.6.3 (isa avx512_core_amx, OpenMP)". Starts no
+ * thread: safe in a parent that forks. */
 void ab_blas_describe(char *buf, int len);
 
 #endif
