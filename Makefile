@@ -96,6 +96,13 @@ $(BUILD)/bench_%: tests/bench/bench_%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(LIB) $(LIBS)
 
+# bench_engine prints both backends' sgemm rates: it links both, whatever BLAS=
+BOTH_BLAS_CFLAGS = $(shell pkg-config --cflags openblas 2>/dev/null)
+BOTH_BLAS_LIBS   = $(shell pkg-config --libs openblas 2>/dev/null) -ldnnl -lgomp
+$(BUILD)/bench_engine: tests/bench/bench_engine.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(BOTH_BLAS_CFLAGS) -Isrc -o $@ $< $(LIB) $(LIBS) $(BOTH_BLAS_LIBS)
+
 unit: $(TEST_BIN)
 
 tools: $(TOOL_BIN)

@@ -1,12 +1,18 @@
 /* bench_engine.c: `make bench`. Trains a 784-300-100-10 relu network on
  * random data shaped like Fashion-MNIST (60,000 examples, 10 classes) for one
  * epoch with one BLAS thread, at batch 128 and 32, through the real trainer
- * (shuffle, gather, forward, loss, backward, sgd). Prints examples per
- * second and the training step's GFLOP/s, then the GFLOP/s that cblas_sgemm
- * reaches on the same sequence of matrix shapes, measured in the same run.
- * The last line is "efficiency: F", F = step GFLOP/s at batch 128 divided
- * by that sgemm rate. Both are the best of REPS alternating measurements, so
- * that a noisy neighbour on a shared machine slows neither alone. */
+ * (shuffle, gather, forward, loss, backward, sgd) and the build's BLAS
+ * backend (ab_gemm). Prints examples per second and the training step's
+ * GFLOP/s, then the GFLOP/s that both backends, OpenBLAS's cblas_sgemm and
+ * oneDNN's dnnl_sgemm (this program links both), reach on the same sequence
+ * of matrix shapes, measured in the same run. The last line is
+ * "efficiency: F", F = step GFLOP/s at batch 128 divided by the sgemm rate
+ * of the build's own backend. Every figure is the best of REPS alternating
+ * measurements, so that a noisy neighbour on a shared machine slows none
+ * alone. */
+#include <cblas.h>
+#include <dnnl.h>
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,23 +43,44 @@ static double step_flops(int B)
     return f;
 }
 
+/* One sgemm backend, with ab_gemm's arguments. */
+typedef void (*gemm_fn)(int ta, int tb, int M, int N, int K, float alpha, const float *A, int lda,
+                        const float *B, int ldb, float beta, float *C, int ldc);
+
+static void openblas_gemm(int ta, int tb, int M, int N, int K, float alpha, const float *A, int lda,
+                          const float *B, int ldb, float beta, float *C, int ldc)
+{
+    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, M, N,
+                K, alpha, A, lda, B, ldb, beta, C, ldc);
+}
+
+static void onednn_gemm(int ta, int tb, int M, int N, int K, float alpha, const float *A, int lda,
+                        const float *B, int ldb, float beta, float *C, int ldc)
+{
+    (void)dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+}
+
+enum { OPENBLAS, ONEDNN, NBACKENDS };
+static const char *const BACKEND_NAMES[NBACKENDS] = {"OpenBLAS", "oneDNN"};
+static const gemm_fn BACKENDS[NBACKENDS] = {openblas_gemm, onednn_gemm};
+
 /* The same sgemm calls as one training step makes, on scratch buffers. */
-static void sgemm_step(float **x, float **w, float **dy, float **dw, float **dx, int B)
+static void sgemm_step(gemm_fn gemm, float **x, float **w, float **dy, float **dw, float **dx, int B)
 {
     for (int l = 0; l < NL; l++) /* forward y = x W^T */
-        ab_gemm(0, 1, B, WIDTHS[l + 1], WIDTHS[l], 1.0f, x[l], WIDTHS[l], w[l], WIDTHS[l], 1.0f,
-                x[l + 1], WIDTHS[l + 1]);
+        gemm(0, 1, B, WIDTHS[l + 1], WIDTHS[l], 1.0f, x[l], WIDTHS[l], w[l], WIDTHS[l], 1.0f,
+             x[l + 1], WIDTHS[l + 1]);
     for (int l = NL - 1; l >= 0; l--) {
-        ab_gemm(1, 0, WIDTHS[l + 1], WIDTHS[l], B, 1.0f, dy[l], WIDTHS[l + 1], x[l], WIDTHS[l], 1.0f,
-                dw[l], WIDTHS[l]);
+        gemm(1, 0, WIDTHS[l + 1], WIDTHS[l], B, 1.0f, dy[l], WIDTHS[l + 1], x[l], WIDTHS[l], 1.0f,
+             dw[l], WIDTHS[l]);
         if (l > 0)
-            ab_gemm(0, 0, B, WIDTHS[l], WIDTHS[l + 1], 1.0f, dy[l], WIDTHS[l + 1], w[l], WIDTHS[l],
-                    0.0f, dx[l], WIDTHS[l]);
+            gemm(0, 0, B, WIDTHS[l], WIDTHS[l + 1], 1.0f, dy[l], WIDTHS[l + 1], w[l], WIDTHS[l],
+                 0.0f, dx[l], WIDTHS[l]);
     }
 }
 
 /* Seconds for `steps` training steps' worth of sgemm calls at batch B. */
-static double sgemm_seconds(int B, long steps)
+static double sgemm_seconds(gemm_fn gemm, int B, long steps)
 {
     float *x[NL + 1], *w[NL], *dy[NL], *dw[NL], *dx[NL];
     ab_rng r;
@@ -70,9 +97,9 @@ static double sgemm_seconds(int B, long steps)
         dx[l] = calloc((size_t)B * WIDTHS[l], sizeof(float));
         for (size_t i = 0; i < nw; i++) w[l][i] = ab_rng_uniformf(&r, -0.05f, 0.05f);
     }
-    sgemm_step(x, w, dy, dw, dx, B); /* warm up */
+    sgemm_step(gemm, x, w, dy, dw, dx, B); /* warm up */
     double t0 = now();
-    for (long s = 0; s < steps; s++) sgemm_step(x, w, dy, dw, dx, B);
+    for (long s = 0; s < steps; s++) sgemm_step(gemm, x, w, dy, dw, dx, B);
     double dt = now() - t0;
     for (int l = 0; l <= NL; l++) free(x[l]);
     for (int l = 0; l < NL; l++) free(w[l]), free(dw[l]), free(dy[l]), free(dx[l]);
@@ -80,9 +107,9 @@ static double sgemm_seconds(int B, long steps)
 }
 
 /* Seconds of one training epoch at batch B (after a warm-up), best of REPS,
- * interleaved with the sgemm measurement of the same shapes. */
-static void measure(const float *x, const int32_t *y, int B, double *train_s, double *gemm_s,
-                    double *examples)
+ * interleaved with each backend's sgemm measurement of the same shapes. */
+static void measure(const float *x, const int32_t *y, int B, double *train_s,
+                    double gemm_s[NBACKENDS], double *examples)
 {
     ab_model_spec m = {.n_inputs = F, .in_c = F, .in_h = 1, .in_w = 1, .n_classes = C, .n_hidden = 2,
                        .hidden = {300, 100}, .act = ab_act_default(AB_ACT_RELU)};
@@ -95,15 +122,18 @@ static void measure(const float *x, const int32_t *y, int B, double *train_s, do
         exit(1);
     }
     ab_trainer_epoch(&t, x, y, 10L * B, 0.01f, 1); /* warm up */
-    *train_s = *gemm_s = 1e30;
+    *train_s = 1e30;
+    for (int k = 0; k < NBACKENDS; k++) gemm_s[k] = 1e30;
     for (int r = 0; r < REPS; r++) {
         double t0 = now();
         ab_epoch_result e = ab_trainer_epoch(&t, x, y, N, 0.01f, 1);
         double dt = now() - t0;
         *examples = (double)e.examples;
         if (dt < *train_s) *train_s = dt;
-        double g = sgemm_seconds(B, N / B);
-        if (g < *gemm_s) *gemm_s = g;
+        for (int k = 0; k < NBACKENDS; k++) {
+            double g = sgemm_seconds(BACKENDS[k], B, N / B);
+            if (g < gemm_s[k]) gemm_s[k] = g;
+        }
     }
     ab_trainer_free(&t);
 }
@@ -111,10 +141,16 @@ static void measure(const float *x, const int32_t *y, int B, double *train_s, do
 int main(void)
 {
     ab_blas_set_threads(1);
+    openblas_set_num_threads(1);
+    omp_set_num_threads(1);
+    int own = strcmp(ab_blas_backend(), "onednn") == 0 ? ONEDNN : OPENBLAS;
     char blas[256];
     ab_blas_describe(blas, sizeof blas);
     printf("bench: 784-300-100-10 relu, sgd, one epoch of %d random examples, 1 thread\n", N);
-    printf("blas: %s\n", blas);
+    printf("blas: %s (this build's ab_gemm; sgemm rates of both backends below)\n", blas);
+    const dnnl_version_t *dv = dnnl_version();
+    printf("sgemm backends: %s (core %s), oneDNN %d.%d.%d\n", openblas_get_config(),
+           openblas_get_corename(), dv->major, dv->minor, dv->patch);
     float *x = malloc((size_t)N * F * sizeof *x);
     int32_t *y = malloc((size_t)N * sizeof *y);
     ab_rng r;
@@ -125,14 +161,17 @@ int main(void)
     double eff128 = 0.0;
     for (int k = 0; k < 2; k++) {
         int B = batches[k];
-        double train_s, gemm_s, examples;
-        measure(x, y, B, &train_s, &gemm_s, &examples);
+        double train_s, gemm_s[NBACKENDS], examples;
+        measure(x, y, B, &train_s, gemm_s, &examples);
         /* full batches and the last partial one; sgemm timed on the full ones */
         double step = (step_flops(B) * (N / B) + step_flops(N % B)) / train_s / 1e9;
-        double gemm = step_flops(B) * (N / B) / gemm_s / 1e9;
-        printf("batch %3d: %9.0f examples/s, training step %6.2f GFLOP/s, sgemm same shapes "
-               "%6.2f GFLOP/s, ratio %.3f (best of %d)\n", B, examples / train_s, step, gemm, step / gemm, REPS);
-        if (B == 128) eff128 = step / gemm;
+        double gemm[NBACKENDS];
+        for (int k = 0; k < NBACKENDS; k++) gemm[k] = step_flops(B) * (N / B) / gemm_s[k] / 1e9;
+        printf("batch %3d: %9.0f examples/s, training step %6.2f GFLOP/s; sgemm same shapes: "
+               "%s %6.2f, %s %6.2f GFLOP/s; ratio to %s %.3f (best of %d)\n",
+               B, examples / train_s, step, BACKEND_NAMES[OPENBLAS], gemm[OPENBLAS],
+               BACKEND_NAMES[ONEDNN], gemm[ONEDNN], BACKEND_NAMES[own], step / gemm[own], REPS);
+        if (B == 128) eff128 = step / gemm[own];
     }
     free(x);
     free(y);
