@@ -111,6 +111,7 @@ if ! "$ACTBENCH" run "$config" -o "$dir" --resume --dry-run >"$work/todo" 2>"$wo
     echo "submit.sh: nothing submitted" >&2
     exit 2
 fi
+cat "$work/err" >&2 # what would run, and any damaged file of DIR that will run again
 runs=$(($(wc -l <"$work/validate") - 1))
 todo=$(wc -l <"$work/todo" | tr -d ' ')
 n=$tasks
