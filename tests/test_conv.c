@@ -166,9 +166,9 @@ static double pool_loss(void *ctx)
     return gc_dot(c->w, c->y, pool_out(c));
 }
 
-static void check_pool(int kind, int k, int stride)
+static void check_pool(int kind, int H, int W, int k, int stride)
 {
-    pool_case c = {kind, 2, 3, 7, 6, k, stride, 0, 0, NULL, NULL, NULL, NULL};
+    pool_case c = {kind, 2, 3, H, W, k, stride, 0, 0, NULL, NULL, NULL, NULL};
     if (kind == P_GLOBAL) c.oh = c.ow = 1;
     else c.oh = (c.H - k) / stride + 1, c.ow = (c.W - k) / stride + 1;
     long ni = (long)c.B * c.C * c.H * c.W, no = pool_out(&c);
@@ -201,9 +201,9 @@ static void check_pool(int kind, int k, int stride)
                     worst = fmax(worst, fabs(c.x[pc * c.H * c.W + c.argmax[o]] - best));
                 }
         char label[96];
-        snprintf(label, sizeof label, "max pool %d stride %d: forward and argmax vs direct max", k, stride);
+        snprintf(label, sizeof label, "max pool %d stride %d on %dx%d: forward and argmax vs direct max", k, stride, H, W);
         check_error(label, worst, 0.0);
-        ab_max_pool_backward(dx, c.w, c.argmax, c.B, c.C, c.H, c.W, c.oh, c.ow);
+        ab_max_pool_backward(dx, c.w, c.argmax, c.B, c.C, c.H, c.W, k, stride, c.oh, c.ow);
     } else if (kind == P_AVG) {
         ab_avg_pool_backward(dx, c.w, c.B, c.C, c.H, c.W, k, stride, c.oh, c.ow);
     } else {
@@ -212,7 +212,7 @@ static void check_pool(int kind, int k, int stride)
     gc_numeric_grad(num, c.x, ni, EPS, pool_loss, &c);
     char label[96];
     if (kind == P_GLOBAL) snprintf(label, sizeof label, "global average pool: dL/dx");
-    else snprintf(label, sizeof label, "%s pool %d stride %d: dL/dx", kind == P_MAX ? "max" : "avg", k, stride);
+    else snprintf(label, sizeof label, "%s pool %d stride %d on %dx%d: dL/dx", kind == P_MAX ? "max" : "avg", k, stride, H, W);
     check_error(label, check_max_rel_err(dx, num, ni), TOL);
     free(c.x); free(c.y); free(c.w); free(c.argmax); free(perm); free(dx); free(num);
 }
@@ -356,12 +356,15 @@ int main(void)
         check_conv(2, 7, 6, 3, shapes[i][0], shapes[i][1], shapes[i][2], 3, shapes[i][3]);
     check_conv(1, 9, 9, 4, 3, 1, 1, 2, 2); /* one input channel, as an image layer */
     check_conv_groups_agree();
-    check_pool(P_MAX, 2, 2);
-    check_pool(P_MAX, 3, 2);
-    check_pool(P_MAX, 3, 1);
-    check_pool(P_AVG, 2, 2);
-    check_pool(P_AVG, 3, 2);
-    check_pool(P_GLOBAL, 0, 0);
+    check_pool(P_MAX, 7, 6, 2, 2); /* a row no window covers */
+    check_pool(P_MAX, 6, 7, 2, 2); /* a column no window covers */
+    check_pool(P_MAX, 7, 7, 3, 3);
+    check_pool(P_MAX, 7, 6, 3, 2); /* overlapping windows */
+    check_pool(P_MAX, 7, 6, 3, 1);
+    check_pool(P_MAX, 7, 6, 1, 2); /* gaps between windows */
+    check_pool(P_AVG, 7, 6, 2, 2);
+    check_pool(P_AVG, 7, 6, 3, 2);
+    check_pool(P_GLOBAL, 7, 6, 0, 0);
     check_dropout();
     gc_each_act_variant(check_act_layer);
     return check_done("test_conv");

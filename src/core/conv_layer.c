@@ -27,23 +27,35 @@ size_t ab_conv_workspace_group(const ab_conv_shape *s, int group)
     return (ckk + (size_t)s->oc) * hw * (size_t)group;
 }
 
-static int group_of(int B) { return AB_CONV_GROUP < B ? AB_CONV_GROUP : B; }
+int ab_conv_group(int B) { return AB_CONV_GROUP < B ? AB_CONV_GROUP : B; }
 
 size_t ab_conv_workspace(const ab_conv_shape *s, int B)
 {
-    return ab_conv_workspace_group(s, group_of(B));
+    return ab_conv_workspace_group(s, ab_conv_group(B));
 }
 
 void ab_conv_forward(float *y, float *ws, const float *x, const float *W, const float *b,
                      const ab_conv_shape *s, int B)
 {
-    ab_conv_forward_group(y, ws, x, W, b, s, B, group_of(B));
+    ab_conv_forward_group(y, ws, x, W, b, s, B, ab_conv_group(B));
 }
 
 void ab_conv_backward(float *dx, float *dW, float *db, float *ws, const float *dy,
                       const float *x, const float *W, const ab_conv_shape *s, int B)
 {
-    ab_conv_backward_group(dx, dW, db, ws, dy, x, W, s, B, group_of(B));
+    ab_conv_backward_group(dx, dW, db, ws, dy, x, W, s, B, ab_conv_group(B));
+}
+
+/* sum of r[0..n) in 8 interleaved float partial sums (so it vectorises). */
+static float row_sum(const float *r, long n)
+{
+    float acc[8] = {0};
+    long p = 0;
+    for (; p + 8 <= n; p += 8)
+        for (int j = 0; j < 8; j++) acc[j] += r[p + j];
+    float s = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+    for (; p < n; p++) s += r[p];
+    return s;
 }
 
 /* One image per sgemm: x(c,h,w) -> y(oc, hw) directly. */
@@ -75,12 +87,7 @@ static void backward_one(float *dx, float *dW, float *db, float *col, const floa
     }
     /* dW(oc, ckk) += dy(oc, hw) col(ckk, hw)^T */
     ab_gemm(0, 1, s->oc, ckk, hw, 1.0f, dy, hw, patches, hw, 1.0f, dW, ckk);
-    for (int o = 0; o < s->oc; o++) {
-        const float *r = dy + (long)o * hw;
-        float acc = 0.0f;
-        for (int p = 0; p < hw; p++) acc += r[p];
-        db[o] += acc;
-    }
+    for (int o = 0; o < s->oc; o++) db[o] += row_sum(dy + (long)o * hw, hw);
     if (!dx) return;
     /* dcol(ckk, hw) = W(oc, ckk)^T dy(oc, hw); a pointwise conv's dcol is dx */
     if (pw) {
@@ -156,12 +163,7 @@ void ab_conv_backward_group(float *dx, float *dW, float *db, float *ws, const fl
                        (size_t)hw * sizeof *dyt);
         }
         ab_gemm(0, 1, s->oc, ckk, (int)ld, 1.0f, dyt, (int)ld, col, (int)ld, 1.0f, dW, ckk);
-        for (int o = 0; o < s->oc; o++) {
-            const float *r = dyt + o * ld;
-            float acc = 0.0f;
-            for (long p = 0; p < ld; p++) acc += r[p];
-            db[o] += acc;
-        }
+        for (int o = 0; o < s->oc; o++) db[o] += row_sum(dyt + o * ld, ld);
         if (!dx) continue;
         ab_gemm(1, 0, ckk, (int)ld, s->oc, 1.0f, W, ckk, dyt, (int)ld, 0.0f, col, (int)ld);
         for (int g = 0; g < G; g++) {

@@ -6,6 +6,27 @@
 #include "layer.h"
 #include <string.h>
 
+/* GCC would turn the short copy loops below back into memcpy calls. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define NO_LIBCALLS __attribute__((optimize("no-tree-loop-distribute-patterns")))
+#else
+#define NO_LIBCALLS
+#endif
+
+/* dst[0..n) = src[0..n) for the short rows of an image (a few dozen
+ * floats): 4-float moves, the last one overlapping, instead of a memcpy
+ * call that costs more than the copy. */
+static inline void copy_row(float *restrict dst, const float *restrict src, int n)
+{
+    if (n < 4) {
+        for (int i = 0; i < n; i++) dst[i] = src[i];
+        return;
+    }
+    int i = 0;
+    for (; i + 4 <= n; i += 4) memcpy(dst + i, src + i, 4 * sizeof *dst);
+    if (i < n) memcpy(dst + n - 4, src + n - 4, 4 * sizeof *dst);
+}
+
 /* The output columns [*lo, *hi) whose input column ox*s - pad + kj lies in
  * [0, W). */
 static void valid_range(int W, int s, int pad, int kj, int ow, int *lo, int *hi)
@@ -18,7 +39,7 @@ static void valid_range(int W, int s, int pad, int kj, int ow, int *lo, int *hi)
     *lo = a, *hi = b;
 }
 
-void ab_im2col(float *restrict col, long ldc, const float *restrict x, const ab_conv_shape *s)
+NO_LIBCALLS void ab_im2col(float *restrict col, long ldc, const float *restrict x, const ab_conv_shape *s)
 {
     int C = s->c, H = s->h, W = s->w, k = s->k, st = s->stride, pad = s->pad;
     int oh = s->oh, ow = s->ow;
@@ -33,13 +54,13 @@ void ab_im2col(float *restrict col, long ldc, const float *restrict x, const ab_
                     float *r = row + (long)oy * ow;
                     int iy = oy * st - pad + ki;
                     if (iy < 0 || iy >= H) {
-                        memset(r, 0, (size_t)ow * sizeof *r);
+                        for (int ox = 0; ox < ow; ox++) r[ox] = 0.0f;
                         continue;
                     }
                     const float *xr = x + ((long)c * H + iy) * W;
                     for (int ox = 0; ox < lo; ox++) r[ox] = 0.0f;
                     if (st == 1) {
-                        memcpy(r + lo, xr + lo + off, (size_t)(hi - lo) * sizeof *r);
+                        copy_row(r + lo, xr + lo + off, hi - lo);
                     } else {
                         for (int ox = lo; ox < hi; ox++) r[ox] = xr[ox * st + off];
                     }

@@ -75,6 +75,8 @@ void ab_conv_forward(float *y, float *ws, const float *x, const float *W, const 
  * dx(B,c,h,w) = the transposed convolution of dy (skipped when dx is NULL). */
 void ab_conv_backward(float *dx, float *dW, float *db, float *ws, const float *dy,
                       const float *x, const float *W, const ab_conv_shape *s, int B);
+/* Images per sgemm that ab_conv_forward/backward use for a batch of B. */
+int ab_conv_group(int B);
 /* The same with `group` images per sgemm (1: one sgemm per image; B: one
  * for the whole batch), for the benchmark that chose the default. The
  * workspace must hold ab_conv_workspace_group(s, group) floats. */
@@ -92,7 +94,7 @@ void ab_max_pool_forward(float *y, int32_t *argmax, const float *x, int B, int C
                          int k, int stride, int oh, int ow);
 /* dx = dy routed to each window's argmax (dx is set). */
 void ab_max_pool_backward(float *dx, const float *dy, const int32_t *argmax, int B, int C,
-                          int H, int W, int oh, int ow);
+                          int H, int W, int k, int stride, int oh, int ow);
 /* y = mean over each k x k window at stride. */
 void ab_avg_pool_forward(float *y, const float *x, int B, int C, int H, int W, int k, int stride,
                          int oh, int ow);

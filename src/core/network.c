@@ -258,44 +258,68 @@ void ab_net_init_params(ab_net *net, ab_rng *rng)
     }
 }
 
-static void layer_forward(ab_net *net, ab_layer *l, float *out, const float *in, int B)
+/* Forward through layer i for examples [b0, b0 + n) of the batch. */
+static void layer_forward(ab_net *net, int i, const float *x, int b0, int n)
 {
+    ab_layer *l = &net->layers[i];
+    size_t io = (size_t)b0 * l->in_size, oo = (size_t)b0 * l->out_size;
+    const float *in = (i == 0 ? x : net->acts[i]) + io;
+    float *out = net->acts[i + 1] + oo;
     const float *p = net->params + l->param_off;
     switch (l->kind) {
     case AB_LAYER_DENSE:
-        ab_dense_forward(out, in, p, p + (size_t)l->out_size * l->in_size, B, l->in_size, l->out_size);
+        ab_dense_forward(out, in, p, p + (size_t)l->out_size * l->in_size, n, l->in_size, l->out_size);
         return;
     case AB_LAYER_CONV: {
         ab_conv_shape cs = conv_shape(l);
-        ab_conv_forward(out, net->work, in, p, p + l->n_params - (size_t)l->out_c, &cs, B);
+        ab_conv_forward(out, net->work, in, p, p + l->n_params - (size_t)l->out_c, &cs, n);
         return;
     }
     case AB_LAYER_MAX_POOL:
-        ab_max_pool_forward(out, l->argmax, in, B, l->in_c, l->in_h, l->in_w, l->kernel, l->stride,
-                            l->out_h, l->out_w);
+        ab_max_pool_forward(out, l->argmax + oo, in, n, l->in_c, l->in_h, l->in_w, l->kernel,
+                            l->stride, l->out_h, l->out_w);
         return;
     case AB_LAYER_AVG_POOL:
-        ab_avg_pool_forward(out, in, B, l->in_c, l->in_h, l->in_w, l->kernel, l->stride, l->out_h,
+        ab_avg_pool_forward(out, in, n, l->in_c, l->in_h, l->in_w, l->kernel, l->stride, l->out_h,
                             l->out_w);
         return;
     case AB_LAYER_GLOBAL_AVG_POOL:
-        ab_global_avg_pool_forward(out, in, B, l->in_c, l->in_h * l->in_w);
+        ab_global_avg_pool_forward(out, in, n, l->in_c, l->in_h * l->in_w);
         return;
     case AB_LAYER_DROPOUT:
-        ab_dropout_forward(out, l->mask, in, l->rate, net->training, &net->dropout_rng,
-                           (long)B * l->out_size);
+        ab_dropout_forward(out, l->mask ? l->mask + oo : NULL, in, l->rate, net->training,
+                           &net->dropout_rng, (long)n * l->out_size);
         return;
     case AB_LAYER_ACTIVATION:
-        ab_act_layer_forward(out, l->slopes, in, &l->act, p, net->training, &net->rrelu_rng, B,
-                             l->out_c, l->out_h * l->out_w);
+        ab_act_layer_forward(out, l->slopes ? l->slopes + oo : NULL, in, &l->act, p, net->training,
+                             &net->rrelu_rng, n, l->out_c, l->out_h * l->out_w);
         return;
     }
 }
 
+/* The image layers (every layer before the first dense one: convolutions,
+ * pooling, their activations and dropout) work example by example, so they
+ * run over chunks of IMAGE_CHUNK examples, each chunk through all of them
+ * while its buffers are still in the cache. The arithmetic is the same as
+ * over the whole batch (a conv layer does one sgemm per image); only the
+ * order of rrelu and dropout draws interleaves between layers. */
+#define IMAGE_CHUNK 8
+
+static int image_layers(const ab_net *net)
+{
+    int i = 0;
+    while (i < net->n_layers && net->layers[i].kind != AB_LAYER_DENSE) i++;
+    return i;
+}
+
 const float *ab_net_forward(ab_net *net, const float *x, int B)
 {
-    for (int i = 0; i < net->n_layers; i++)
-        layer_forward(net, &net->layers[i], net->acts[i + 1], i == 0 ? x : net->acts[i], B);
+    int n_img = image_layers(net);
+    for (int b0 = 0; b0 < B; b0 += IMAGE_CHUNK) {
+        int n = B - b0 < IMAGE_CHUNK ? B - b0 : IMAGE_CHUNK;
+        for (int i = 0; i < n_img; i++) layer_forward(net, i, x, b0, n);
+    }
+    for (int i = n_img; i < net->n_layers; i++) layer_forward(net, i, x, 0, B);
     return net->acts[net->n_layers];
 }
 
@@ -306,56 +330,66 @@ double ab_net_loss(ab_net *net, const int32_t *y, int B, int *correct)
 
 void ab_net_zero_grads(ab_net *net) { memset(net->grads, 0, net->n_params * sizeof *net->grads); }
 
-/* Backward through layer i: din (NULL for the first layer, whose input
- * gradient nobody needs) from dout, parameter gradients added into g. */
-static void layer_backward(ab_net *net, ab_layer *l, float *din, const float *dout,
-                           const float *in, const float *out, int B)
+/* Backward through layer i for examples [b0, b0 + n): its input gradient
+ * (not for the first layer, whose input gradient nobody needs) from its
+ * output gradient, parameter gradients added into net->grads. */
+static void layer_backward(ab_net *net, int i, const float *x, int b0, int n)
 {
+    ab_layer *l = &net->layers[i];
+    size_t io = (size_t)b0 * l->in_size, oo = (size_t)b0 * l->out_size;
+    const float *in = (i == 0 ? x : net->acts[i]) + io, *out = net->acts[i + 1] + oo;
+    float *din = i == 0 ? NULL : net->dacts[i] + io;
+    const float *dout = net->dacts[i + 1] + oo;
     const float *p = net->params + l->param_off;
     float *g = net->grads + l->param_off;
     switch (l->kind) {
     case AB_LAYER_DENSE: {
         size_t nw = (size_t)l->out_size * l->in_size;
-        ab_dense_backward(din, g, g + nw, dout, in, p, B, l->in_size, l->out_size);
+        ab_dense_backward(din, g, g + nw, dout, in, p, n, l->in_size, l->out_size);
         return;
     }
     case AB_LAYER_CONV: {
         ab_conv_shape cs = conv_shape(l);
         size_t nw = l->n_params - (size_t)l->out_c;
-        ab_conv_backward(din, g, g + nw, net->work, dout, in, p, &cs, B);
+        ab_conv_backward(din, g, g + nw, net->work, dout, in, p, &cs, n);
         return;
     }
     case AB_LAYER_MAX_POOL:
         if (din)
-            ab_max_pool_backward(din, dout, l->argmax, B, l->in_c, l->in_h, l->in_w, l->out_h,
-                                 l->out_w);
+            ab_max_pool_backward(din, dout, l->argmax + oo, n, l->in_c, l->in_h, l->in_w, l->kernel,
+                                 l->stride, l->out_h, l->out_w);
         return;
     case AB_LAYER_AVG_POOL:
         if (din)
-            ab_avg_pool_backward(din, dout, B, l->in_c, l->in_h, l->in_w, l->kernel, l->stride,
+            ab_avg_pool_backward(din, dout, n, l->in_c, l->in_h, l->in_w, l->kernel, l->stride,
                                  l->out_h, l->out_w);
         return;
     case AB_LAYER_GLOBAL_AVG_POOL:
-        if (din) ab_global_avg_pool_backward(din, dout, B, l->in_c, l->in_h * l->in_w);
+        if (din) ab_global_avg_pool_backward(din, dout, n, l->in_c, l->in_h * l->in_w);
         return;
     case AB_LAYER_DROPOUT:
-        if (din) ab_dropout_backward(din, dout, l->mask, net->training, (long)B * l->out_size);
+        if (din)
+            ab_dropout_backward(din, dout, l->mask ? l->mask + oo : NULL, net->training,
+                                (long)n * l->out_size);
         return;
     case AB_LAYER_ACTIVATION:
         if (din)
-            ab_act_layer_backward(din, l->n_params ? g : NULL, dout, in, out, l->slopes, &l->act, p,
-                                  net->training, B, l->out_c, l->out_h * l->out_w);
+            ab_act_layer_backward(din, l->n_params ? g : NULL, dout, in, out,
+                                  l->slopes ? l->slopes + oo : NULL, &l->act, p, net->training, n,
+                                  l->out_c, l->out_h * l->out_w);
         return;
     }
 }
 
 void ab_net_backward(ab_net *net, const float *x, const int32_t *y, int B)
 {
-    int L = net->n_layers;
+    int L = net->n_layers, n_img = image_layers(net);
     ab_xent_backward(net->dacts[L], net->probs, y, B, net->spec.n_classes, 1.0f / (float)B);
-    for (int i = L - 1; i >= 0; i--)
-        layer_backward(net, &net->layers[i], i == 0 ? NULL : net->dacts[i], net->dacts[i + 1],
-                       i == 0 ? x : net->acts[i], net->acts[i + 1], B);
+    for (int i = L - 1; i >= n_img; i--) layer_backward(net, i, x, 0, B);
+    for (int b0 = 0; b0 < B; b0 += IMAGE_CHUNK) {
+        int n = B - b0 < IMAGE_CHUNK ? B - b0 : IMAGE_CHUNK;
+        for (int i = n_img - 1; i >= 0; i--) layer_backward(net, i, x, b0, n);
+    }
 }
 
 double ab_net_train_step(ab_net *net, ab_optim *opt, float lr, const float *x,

@@ -13,18 +13,17 @@ void ab_max_pool_forward(float *restrict y, int32_t *restrict argmax, const floa
         const float *xp = x + pc * H * W;
         float *yp = y + pc * oh * ow;
         int32_t *ap = argmax + pc * oh * ow;
-        if (k == 2 && stride == 2) { /* the common case, unrolled */
+        if (k == 2 && stride == 2) { /* the common case, unrolled, without branches */
             for (int oy = 0; oy < oh; oy++) {
                 const float *r0 = xp + (2 * oy) * W, *r1 = r0 + W;
+                int32_t base = 2 * oy * W;
                 for (int ox = 0; ox < ow; ox++) {
                     int i = 2 * ox;
-                    float best = r0[i];
-                    int32_t at = 2 * oy * W + i;
-                    if (r0[i + 1] > best) best = r0[i + 1], at = 2 * oy * W + i + 1;
-                    if (r1[i] > best) best = r1[i], at = (2 * oy + 1) * W + i;
-                    if (r1[i + 1] > best) best = r1[i + 1], at = (2 * oy + 1) * W + i + 1;
-                    yp[oy * ow + ox] = best;
-                    ap[oy * ow + ox] = at;
+                    float a = r0[i], b = r0[i + 1], c = r1[i], d = r1[i + 1];
+                    float ab = b > a ? b : a, cd = d > c ? d : c;
+                    int32_t iab = b > a ? i + 1 : i, icd = (d > c ? i + 1 : i) + W;
+                    yp[oy * ow + ox] = cd > ab ? cd : ab;
+                    ap[oy * ow + ox] = base + (cd > ab ? icd : iab);
                 }
             }
             continue;
@@ -46,16 +45,48 @@ void ab_max_pool_forward(float *restrict y, int32_t *restrict argmax, const floa
 }
 
 void ab_max_pool_backward(float *restrict dx, const float *restrict dy,
-                          const int32_t *restrict argmax, int B, int C, int H, int W, int oh,
-                          int ow)
+                          const int32_t *restrict argmax, int B, int C, int H, int W, int k,
+                          int stride, int oh, int ow)
 {
     long planes = (long)B * C;
-    memset(dx, 0, (size_t)planes * H * W * sizeof *dx);
+    if (stride != k) { /* overlapping or gapped windows: clear, then add */
+        memset(dx, 0, (size_t)planes * H * W * sizeof *dx);
+        for (long pc = 0; pc < planes; pc++) {
+            float *dxp = dx + pc * H * W;
+            const float *dyp = dy + pc * oh * ow;
+            const int32_t *ap = argmax + pc * oh * ow;
+            for (int i = 0; i < oh * ow; i++) dxp[ap[i]] += dyp[i];
+        }
+        return;
+    }
+    /* disjoint windows: one pass writes every element once */
     for (long pc = 0; pc < planes; pc++) {
         float *dxp = dx + pc * H * W;
         const float *dyp = dy + pc * oh * ow;
         const int32_t *ap = argmax + pc * oh * ow;
-        for (int i = 0; i < oh * ow; i++) dxp[ap[i]] += dyp[i];
+        for (int oy = 0; oy < oh; oy++) {
+            if (k == 2) { /* the common case: each window's four elements, without branches */
+                float *r0 = dxp + 2 * oy * W, *r1 = r0 + W;
+                int32_t base = 2 * oy * W;
+                for (int ox = 0; ox < ow; ox++) {
+                    float g = dyp[oy * ow + ox];
+                    int32_t at = ap[oy * ow + ox] - base - 2 * ox; /* 0, 1, W or W + 1 */
+                    r0[2 * ox] = at == 0 ? g : 0.0f;
+                    r0[2 * ox + 1] = at == 1 ? g : 0.0f;
+                    r1[2 * ox] = at == W ? g : 0.0f;
+                    r1[2 * ox + 1] = at == W + 1 ? g : 0.0f;
+                }
+                for (int j = 2 * ow; j < W; j++) r0[j] = r1[j] = 0.0f; /* a column no window covers */
+                continue;
+            }
+            for (int i = 0; i < k; i++) {
+                float *row = dxp + (oy * k + i) * W;
+                for (int j = 0; j < W; j++) row[j] = 0.0f;
+            }
+            for (int ox = 0; ox < ow; ox++) dxp[ap[oy * ow + ox]] = dyp[oy * ow + ox];
+        }
+        for (int r = oh * k; r < H; r++) /* rows no window covers */
+            for (int j = 0; j < W; j++) dxp[r * W + j] = 0.0f;
     }
 }
 
