@@ -6,7 +6,8 @@
 # worker killed mid-run) into a temporary directory and checks every file
 # with build/tools/check_schema (tests/tools/check_schema.c), which reads
 # the field tables of docs/results.md. Then checks that the checker itself
-# notices a field added, a field removed and a NaN. Uses $ACTBENCH (default
+# notices a field added, a field removed, a NaN, and probed layers that do
+# not agree (an unknown kind, a kind that changes, more dead than units). Uses $ACTBENCH (default
 # ./actbench) and $CHECK_SCHEMA (default build/tools/check_schema).
 . "$(dirname "$0")/lib.sh"
 CHECK_SCHEMA=${CHECK_SCHEMA:-$root/build/tools/check_schema}
@@ -95,6 +96,12 @@ sed 's/"test_loss":	[-0-9.e+]*/"test_loss":	NaN/' "$ok_file" >"$tmp/neg/nan.json
 negative "NaN for a number" "$tmp/neg/nan.json"
 sed 's/"schema_version":	1/"schema_version":	null/' "$ok_file" >"$tmp/neg/null.json"
 negative "null where the table says never" "$tmp/neg/null.json"
+sed 's/"kind":	"dense"/"kind":	"pool"/' "$ok_file" >"$tmp/neg/kind.json"
+negative "a probed layer of kind pool" "$tmp/neg/kind.json"
+sed '0,/"kind":	"dense"/s//"kind":	"conv"/' "$ok_file" >"$tmp/neg/kind1.json"
+negative "a layer whose kind changes between epochs" "$tmp/neg/kind1.json"
+sed 's/"dead":	[0-9]*/"dead":	100000/' "$ok_file" >"$tmp/neg/dead.json"
+negative "more dead units than units" "$tmp/neg/dead.json"
 sed 's/"dead_fraction.layer2"/"dead_fraction.layer3"/' "$tmp/schema_val/summary.json" >"$tmp/neg/summary.json"
 negative "a summary whose layer columns skip layer 2" "$tmp/neg/summary.json"
 

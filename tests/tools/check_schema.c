@@ -8,8 +8,11 @@
  * checked when a table NAME.field or NAME.field[] exists. Field families:
  * <setting> (the summary's settings paths; without seed in groups), <metric>
  * (each row of the summary.metrics table) and <K> (1, 2, ... L with the
- * same L for every family of the object). Prints one line per problem;
- * exits 1 when there is any. */
+ * same L for every family of the object). A run file's probed layers are
+ * also checked for consistency: every epoch lists the same layers, each of
+ * kind "dense" or "conv" with the same kind and units at every epoch, dead
+ * at most units, and final.dead_fraction has one entry per layer. Prints
+ * one line per problem; exits 1 when there is any. */
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -305,6 +308,50 @@ static void check_text(const char *text)
     }
 }
 
+/* The probed layers of a run file (epochs[].layers[]) agree across epochs. */
+static void check_run_layers(const cJSON *doc)
+{
+    const cJSON *epochs = cJSON_GetObjectItemCaseSensitive(doc, "epochs");
+    const cJSON *first = NULL;
+    int e = 0;
+    for (const cJSON *ep = epochs ? epochs->child : NULL; ep; ep = ep->next, e++) {
+        const cJSON *layers = cJSON_GetObjectItemCaseSensitive(ep, "layers");
+        if (!cJSON_IsArray(layers)) continue;
+        if (!first) first = layers;
+        char path[128], n1[16], n2[16];
+        snprintf(path, sizeof path, "epochs[%d].layers", e);
+        snprintf(n1, sizeof n1, "%d", cJSON_GetArraySize(layers));
+        snprintf(n2, sizeof n2, "%d", cJSON_GetArraySize(first));
+        if (cJSON_GetArraySize(layers) != cJSON_GetArraySize(first))
+            problem(path, "%s layers, the first epoch has %s", n1, n2);
+        int h = 0;
+        for (const cJSON *l = layers->child; l; l = l->next, h++) {
+            const cJSON *f = cJSON_GetArrayItem(first, h);
+            const char *kind = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(l, "kind"));
+            const cJSON *units = cJSON_GetObjectItemCaseSensitive(l, "units");
+            const cJSON *dead = cJSON_GetObjectItemCaseSensitive(l, "dead");
+            snprintf(path, sizeof path, "epochs[%d].layers[%d]", e, h);
+            if (!kind || (strcmp(kind, "dense") && strcmp(kind, "conv")))
+                problem(path, "kind is '%s', not dense or conv%s", kind ? kind : "(none)", "");
+            if (f && (!kind || !cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "kind")) ||
+                      strcmp(kind, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "kind"))) ||
+                      !cJSON_Compare(units, cJSON_GetObjectItemCaseSensitive(f, "units"), 1)))
+                problem(path, "kind or units differ from the first epoch's layer%s%s", "", "");
+            if (cJSON_IsNumber(dead) && cJSON_IsNumber(units) &&
+                (dead->valuedouble < 0 || dead->valuedouble > units->valuedouble))
+                problem(path, "dead is not between 0 and units%s%s", "", "");
+        }
+    }
+    const cJSON *fin = cJSON_GetObjectItemCaseSensitive(doc, "final");
+    const cJSON *df = cJSON_GetObjectItemCaseSensitive(fin, "dead_fraction");
+    if (first && cJSON_IsArray(df) && cJSON_GetArraySize(df) != cJSON_GetArraySize(first)) {
+        char n1[16], n2[16];
+        snprintf(n1, sizeof n1, "%d", cJSON_GetArraySize(df));
+        snprintf(n2, sizeof n2, "%d", cJSON_GetArraySize(first));
+        problem("final.dead_fraction", "%s entries for %s probed layers", n1, n2);
+    }
+}
+
 static char *slurp(const char *path)
 {
     FILE *f = fopen(path, "rb");
@@ -345,6 +392,7 @@ int main(int argc, char **argv)
         base = base ? base + 1 : argv[i];
         const char *kind = !strcmp(base, "summary.json") ? "summary" : !strcmp(base, "experiment.json") ? "experiment" : "run";
         check_object(kind, doc, "", cJSON_GetObjectItemCaseSensitive(doc, "settings"));
+        if (!strcmp(kind, "run")) check_run_layers(doc);
         cJSON_Delete(doc);
     }
     printf("check_schema: %d files, %d problems\n", argc - 2, g_errors);
