@@ -140,6 +140,7 @@ typedef struct {
     int has_best;             /* final.best: best_acc, best_train */
     double best_acc[3], best_train[3];
     int distinct2;            /* revived_units_total of layer 2 (-1: absent, as in older run files) */
+    int every_steps;          /* probe.every_steps */
 } spec;
 
 /* run k (1..3) of spec s */
@@ -162,6 +163,7 @@ static cJSON *run_doc(const spec *s, int k, int *id)
     cJSON_AddStringToObject(model, "activation", s->act);
     if (isfinite(s->alpha)) cJSON_AddNumberToObject(model, "alpha", s->alpha);
     cJSON_AddNumberToObject(cJSON_AddObjectToObject(cfg, "train"), "learning_rate", s->lr);
+    cJSON_AddNumberToObject(cJSON_AddObjectToObject(cfg, "probe"), "every_steps", s->every_steps);
     cJSON *fin = cJSON_AddObjectToObject(doc, "final");
     cJSON_AddNumberToObject(fin, "test_accuracy", s->acc[k - 1]);
     cJSON_AddNumberToObject(fin, "train_accuracy", s->train[k - 1]);
@@ -518,6 +520,18 @@ static void test_c5_min_runs(void)
     CHECK(r->claims[4].verdict == AB_CANNOT_TELL && !strcmp(str_of(series, "outcome"), "cannot tell") &&
               strstr(str_of(series, "reason"), ">= 2 finished runs"),
           "C5, one leaky run: %s (%s)", ab_verdict_name(r->claims[4].verdict), str_of(series, "reason"));
+    ab_report_free(r);
+    /* the large rate probed every 10 steps: a measurement, the same series */
+    const spec probed[] = {{"relu", NAN, 0.01, HI, TRAIN, 0.02, 0, NULL, .seed0 = 0},
+                           {"relu", NAN, 1, LO, TRAIN, 0.40, 0, NULL, .every_steps = 10},
+                           {"leaky_relu", 0.01, 1, HI, TRAIN, 0.03, 0, NULL, .every_steps = 10}};
+    r = build(probed, 3);
+    if (!r) return;
+    series = cJSON_GetArrayItem(cJSON_GetObjectItem(r->claims[4].numbers, "series"), 0);
+    CHECK(r->claims[4].verdict == AB_SUPPORTS && cJSON_GetArraySize(cJSON_GetObjectItem(series, "relu")) == 2,
+          "C5 with probe.every_steps at the large rate: %s, %d relu rates", ab_verdict_name(r->claims[4].verdict),
+          cJSON_GetArraySize(cJSON_GetObjectItem(series, "relu")));
+    CHECK(r->v[2].baseline == 1, "baseline across probe.every_steps: %d", r->v[2].baseline);
     ab_report_free(r);
     /* two finished leaky runs: a verdict */
     const spec two[] = {{"relu", NAN, 0.01, HI, TRAIN, 0.02, 0, NULL, .seed0 = 0}, {"relu", NAN, 1, LO, TRAIN, 0.40, 0, NULL, .seed0 = 0},

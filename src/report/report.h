@@ -144,7 +144,8 @@ void ab_report_free(ab_report *r);
  * variant i but for the activation's own keys; -1 when none or ambiguous. */
 int ab_report_find_baseline(const ab_report *r, int i, const char *act);
 /* 1 when variants i and j hold equal values for every swept path except
- * skip_path and, with skip_act, the activation's own keys. */
+ * skip_path, the keys that change only what is measured
+ * (probe.every_steps) and, with skip_act, the activation's own keys. */
 int ab_report_same(const ab_report *r, int i, int j, int skip_act, const char *skip_path);
 const char *ab_verdict_name(ab_verdict v);
 

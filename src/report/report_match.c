@@ -11,11 +11,16 @@ static const char *const ACT_PATHS[] = {"model.activation", "model.alpha", "mode
                                         "model.rrelu_upper", "model.rrelu_form", "model.prelu_sharing",
                                         "model.prelu_weight_decay", "model.leaky_gain", NULL};
 
+/* Keys that change what is measured, not what is trained: runs that differ
+ * only in them have the same other settings. */
+static const char *const MEASURE_PATHS[] = {"probe.every_steps", NULL};
+
 int ab_path_rank(const char *p)
 {
-    int act = 0;
+    int act = 0, measure = 0;
     for (const char *const *a = ACT_PATHS; *a; a++) act |= !strcmp(*a, p);
-    return !strcmp(p, "model.activation") ? 0 : act ? 1 : 2;
+    for (const char *const *m = MEASURE_PATHS; *m; m++) measure |= !strcmp(*m, p);
+    return !strcmp(p, "model.activation") ? 0 : act ? 1 : measure ? 3 : 2;
 }
 
 int ab_is_leaky(const char *a)
@@ -45,7 +50,9 @@ static const char *swept_path(const ab_report *r, int k)
 int ab_report_same(const ab_report *r, int i, int j, int skip_act, const char *skip_path)
 {
     for (int k = 0; k < r->n_swept; k++) {
-        if ((skip_act && r->act_specific[k]) || (skip_path && !strcmp(swept_path(r, k), skip_path))) continue;
+        if ((skip_act && r->act_specific[k]) || (skip_path && !strcmp(swept_path(r, k), skip_path)) ||
+            ab_path_rank(swept_path(r, k)) == 3)
+            continue;
         const char *a = r->v[i].values[k], *b = r->v[j].values[k];
         if (!a != !b || (a && strcmp(a, b))) return 0;
     }

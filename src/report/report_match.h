@@ -8,7 +8,9 @@
 #include "report.h"
 
 /* 0 for model.activation, 1 for the other keys of an activation
- * (model.alpha, model.rrelu_*, ...), 2 for every other path. */
+ * (model.alpha, model.rrelu_*, ...), 3 for the keys that change only what
+ * is measured (probe.every_steps: ab_report_same ignores them), 2 for
+ * every other path. */
 int ab_path_rank(const char *path);
 /* leaky_relu, rrelu, prelu */
 int ab_is_leaky(const char *activation);
