@@ -13,6 +13,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "../config/experiment.h"
 #include "../run/json_num.h"
 #include "report_fmt.h"
 #include "report_internal.h"
@@ -120,11 +121,30 @@ static const char *why_not(int low, int top)
     return "the only rate where relu and a leaky variant both have >= 2 finished runs is the lowest one";
 }
 
+/* The settings a series shares, as a label: "relu clip_norm=1" (the
+ * learning rate and the measurement keys left out). */
+static void series_name(ab_buf *b, const ab_report *r, const ab_variant *v)
+{
+    ab_buf_add(b, "relu");
+    for (int k = 0; k < r->n_swept; k++) {
+        const char *path = cJSON_GetArrayItem(r->swept, k)->valuestring;
+        if (!v->values[k] || r->act_specific[k] || !strcmp(path, LR) || ab_path_rank(path) == 3) continue;
+        char text[256];
+        ab_config_value_text(text, sizeof text, ab_config_get(v->config, path));
+        ab_buf_add(b, " %s=%s", r->short_names[k], text);
+    }
+}
+
 static void one_series(const ab_report *r, ab_claim *c, ab_tally *t, const int *members, int n, int low, int top)
 {
     cJSON *o = cJSON_CreateObject(), *relu = cJSON_AddArrayToObject(o, "relu");
     cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(c->numbers, "series"), o);
-    ab_buf_add(&c->lines, "      relu dead fraction (largest layer mean) by learning rate:");
+    ab_buf name = {0};
+    series_name(&name, r, &r->v[members[0]]);
+    cJSON_AddStringToObject(o, "settings", ab_buf_str(&name));
+    ab_buf_add(&c->lines, "      %s: dead fraction (largest layer mean) by learning rate:", ab_buf_str(&name));
+    if (name.oom) c->lines.oom = 1;
+    ab_buf_free(&name);
     for (int m = 0; m < n; m++) {
         const ab_variant *v = &r->v[members[m]];
         cJSON_AddItemToArray(relu, variant_dead_json(v));
