@@ -3,16 +3,21 @@
 # Run as root on Debian (make does it for you when a pkg-config check fails).
 #   sh scripts/install-deps.sh           the build, the data and the tests
 #   sh scripts/install-deps.sh slurm     also Slurm and munge, for make test-slurm
+#   sh scripts/install-deps.sh fuzz      also clang and libFuzzer, for make fuzz
 # Optional groups are installed only when named: plain make never installs them.
+# On a machine without make (a minimal Debian), run it once by hand first.
 set -eu
 # build: compiler, BLAS (OpenBLAS; oneDNN for make BLAS=onednn), YAML, JSON, gzip; data: Fashion-MNIST;
-# scripts and their tests: python3 with matplotlib (plots)
-PKGS="gcc make libopenblas-dev libdnnl-dev libyaml-dev libcjson-dev zlib1g-dev pkg-config dataset-fashion-mnist python3-matplotlib"
+# scripts and their tests: python3 with matplotlib (plots);
+# tests: procps (ps, for the run command's kill and interrupt tests)
+PKGS="gcc make libopenblas-dev libdnnl-dev libyaml-dev libcjson-dev zlib1g-dev pkg-config dataset-fashion-mnist python3-matplotlib procps"
 for group in "$@"; do
     case $group in
     # a single-node Slurm (controller, node daemon, sbatch) and its authentication
     slurm) PKGS="$PKGS slurm-wlm slurmctld slurmd slurm-client munge" ;;
-    *) echo "install-deps: unknown group '$group' (known: slurm)" >&2; exit 2 ;;
+    # clang with its sanitizer and libFuzzer runtimes
+    fuzz) PKGS="$PKGS clang libclang-rt-dev" ;;
+    *) echo "install-deps: unknown group '$group' (known: slurm, fuzz)" >&2; exit 2 ;;
     esac
 done
 missing=""
