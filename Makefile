@@ -29,7 +29,8 @@ OPT      ?= -O2
 # infinity semantics are untouched (no -ffast-math, no -ffinite-math-only).
 VECFLAGS = -fno-trapping-math -fvect-cost-model=dynamic
 CFLAGS_BASE = -std=c11 -D_GNU_SOURCE $(OPT) $(VECFLAGS) -g -Wall -Wextra -MMD -MP
-SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+# float-cast-overflow: gcc's undefined leaves it out (clang's, as make fuzz uses it, has it)
+SANFLAGS = -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer -fno-sanitize-recover=all
 ifeq ($(SAN),1)
   CFLAGS_BASE += $(SANFLAGS)
   LDSAN = $(SANFLAGS)
@@ -118,7 +119,7 @@ run: all
 # in its own directory (tests/test_blas_backends.sh runs both binaries).
 test: all
 	@$(MAKE) --no-print-directory unit tools actbench
-	@$(MAKE) --no-print-directory BLAS=openblas BUILD=build/asan SAN=1 OPT=-O1 unit build/asan/actbench
+	@$(MAKE) --no-print-directory BLAS=openblas BUILD=build/asan SAN=1 OPT=-O1 unit replay build/asan/actbench
 	@$(MAKE) --no-print-directory BLAS=$(OTHER_BLAS) unit $(OTHER_BUILD)/actbench
 	@CHECK_SCHEMA=$(CURDIR)/$(BUILD)/tools/check_schema sh tests/run_all.sh $(BUILD) build/asan $(OTHER_BUILD)
 
@@ -137,5 +138,8 @@ bench: all
 
 clean:
 	rm -rf build actbench
+
+# make fuzz (libFuzzer, clang) and the corpus replay of make test
+include tests/fuzz/fuzz.mk
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d) $(TEST_SUPPORT_OBJ:.o=.d) $(TOOL_BIN:=.d)

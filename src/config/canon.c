@@ -40,7 +40,7 @@ static void puts_(sbuf *b, const char *s) { put(b, s, strlen(s)); }
 static void number_text(char *buf, size_t size, double v)
 {
     if (v == 0) v = 0; /* -0 reads as 0 */
-    if (v == (double)(long long)v && v > -1e17 && v < 1e17) {
+    if (v > -1e17 && v < 1e17 && v == (double)(long long)v) { /* range first: the cast of a larger v is undefined */
         snprintf(buf, size, "%lld", (long long)v);
         return;
     }

@@ -50,6 +50,12 @@ ab_status ab_file_open(gzFile *f, const char *path, ab_error *err);
 /* Reads exactly n bytes; what says what they are, for the message. */
 ab_status ab_file_read(gzFile f, void *buf, size_t n, const char *path, const char *what,
                        ab_error *err);
+/* Fails when the file cannot hold need more bytes after offset (a plain
+ * file: fewer left; gzip: more than deflate's 1032:1 can expand to), so
+ * that a header claiming more data than the file has is refused before
+ * anything is allocated for it. */
+ab_status ab_file_check_size(gzFile f, const char *path, size_t offset, size_t need, const char *what,
+                             ab_error *err);
 /* Fails unless the file has no bytes left. */
 ab_status ab_file_expect_end(gzFile f, const char *path, ab_error *err);
 /* The whole (decompressed) file in a malloc'd buffer with a NUL after it. */

@@ -10,6 +10,7 @@
 
 #define GZ_BUFFER (1u << 20)   /* zlib's input buffer: large reads, few syscalls */
 #define GZ_CHUNK (1u << 30)    /* gzread takes an unsigned int length */
+#define GZ_MAX_RATIO 1032      /* deflate expands a byte to at most this many */
 
 int ab_file_exists(const char *path)
 {
@@ -68,6 +69,24 @@ ab_status ab_file_read(gzFile f, void *buf, size_t n, const char *path, const ch
         if (got < 0) return read_fault(f, done, n, path, what, err);
         done += (size_t)got;
         if ((size_t)got < want) return read_fault(f, done, n, path, what, err);
+    }
+    return AB_OK;
+}
+
+ab_status ab_file_check_size(gzFile f, const char *path, size_t offset, size_t need, const char *what,
+                             ab_error *err)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) return AB_OK; /* the read says what is wrong */
+    size_t size = (size_t)st.st_size;
+    if (gzdirect(f)) {
+        size_t left = size > offset ? size - offset : 0;
+        if (need > left)
+            return ab_fail(err, AB_ERR_FORMAT, "%s: truncated: %s needs %zu bytes, only %zu left", path, what,
+                           need, left);
+    } else if (need / GZ_MAX_RATIO > size) {
+        return ab_fail(err, AB_ERR_FORMAT, "%s: truncated: %s needs %zu bytes, more than a %zu-byte gzip file "
+                       "can hold", path, what, need, size);
     }
     return AB_OK;
 }

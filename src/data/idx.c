@@ -72,6 +72,9 @@ static ab_status read_images(ab_raw_part *part, int shape[3], const char *path, 
     st = read_header(f, path, 0, strict, &h, err);
     if (st == AB_OK) st = image_shape(&h, path, shape, err);
     long features = (long)shape[0] * shape[1] * shape[2];
+    if (st == AB_OK)
+        st = ab_file_check_size(f, path, 4 + 4 * (size_t)h.ndim, (size_t)h.dims[0] * (size_t)features,
+                                "the pixel data", err);
     if (st == AB_OK) st = ab_raw_part_alloc(part, h.dims[0], features, 1, err);
     if (st == AB_OK)
         st = ab_file_read(f, part->pix, (size_t)part->n * (size_t)features, path, "the pixel data",

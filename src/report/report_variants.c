@@ -115,9 +115,10 @@ static void count_revived(ab_variant *v, const cJSON *run)
         {
             int k = h++ > 0;
             double n = num_of(l, "revived"), d = num_of(l, "revived_units_total");
-            if (isfinite(n)) events[k] += (long)n;
+            /* counts; a damaged file's 1e300 must not reach the casts to long */
+            if (isfinite(n) && fabs(n) < 1e15) events[k] += (long)n;
             if (!cJSON_GetObjectItemCaseSensitive(l, "revived_units_total")) has_distinct = 0;
-            else if (isfinite(d) && d > distinct[k]) distinct[k] = d;
+            else if (isfinite(d) && fabs(d) < 1e15 && d > distinct[k]) distinct[k] = d;
         }
         if (h > n_layers) n_layers = h;
     }

@@ -1,0 +1,36 @@
+# fuzz.mk: the fuzz harnesses of tests/fuzz (included by the Makefile).
+# `make fuzz [FUZZ_SECONDS=N]` builds each harness with clang
+# -fsanitize=fuzzer,address,undefined into build/fuzz and runs it for N
+# seconds (default 60) from its seed corpus (tests/fuzz/run.sh); any crash,
+# leak, timeout or sanitizer report fails. `make test` builds the same
+# harnesses with gcc's sanitizers and a plain main (replay.c) into
+# build/asan/fuzz and replays the seed and regression corpora through them
+# (tests/test_fuzz.sh).
+
+FUZZ_SECONDS ?= 60
+FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_NAMES   := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
+FUZZ_SUPPORT := tests/fuzz/support.c
+FUZZ_SANFLAGS = -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+.PHONY: fuzz fuzzers replay
+
+fuzz:
+	@sh scripts/install-deps.sh fuzz
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang VECFLAGS= OPT=-O1 SAN=1 \
+	    SANFLAGS="$(FUZZ_SANFLAGS)" fuzzers
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) build/fuzz $(FUZZ_NAMES)
+
+# With BUILD=build/fuzz CC=clang (as make fuzz calls it).
+fuzzers: $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SUPPORT) tests/fuzz/fuzz.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -Isrc -o $@ $< $(FUZZ_SUPPORT) $(LIB) $(LIBS)
+
+# The same harnesses with a plain main, for make test (SAN=1 BUILD=build/asan).
+replay: $(FUZZ_NAMES:%=$(BUILD)/fuzz/replay_%)
+
+$(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(FUZZ_SUPPORT) tests/fuzz/fuzz.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< tests/fuzz/replay.c $(FUZZ_SUPPORT) $(LIB) $(LIBS)
