@@ -71,7 +71,8 @@ static ab_status read_images(ab_raw_part *part, int shape[3], const char *path, 
     idx_header h;
     st = read_header(f, path, 0, strict, &h, err);
     if (st == AB_OK) st = image_shape(&h, path, shape, err);
-    long features = (long)shape[0] * shape[1] * shape[2];
+    /* the shape is known (and its product small) only when the header passed */
+    long features = st == AB_OK ? (long)shape[0] * shape[1] * shape[2] : 0;
     if (st == AB_OK)
         st = ab_file_check_size(f, path, 4 + 4 * (size_t)h.ndim, (size_t)h.dims[0] * (size_t)features,
                                 "the pixel data", err);
