@@ -609,6 +609,21 @@ static void failed_run(cJSON *d)
     cJSON_ReplaceItemInObject(d, "final", cJSON_CreateNull());
     cJSON_ReplaceItemInObject(d, "epochs", cJSON_CreateArray());
 }
+static void acc_big(cJSON *d) { cJSON_ReplaceItemInObject(fin_of(d), "test_accuracy", cJSON_CreateNumber(1e300)); }
+static void revived_negative(cJSON *d)
+{
+    cJSON *l = cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(d, "epochs"), 0), "layers"), 1);
+    cJSON_ReplaceItemInObject(l, "revived_units_total", cJSON_CreateNumber(-2));
+}
+static void revived_huge(cJSON *d)
+{
+    cJSON *l = cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(d, "epochs"), 0), "layers"), 0);
+    cJSON_ReplaceItemInObject(l, "revived", cJSON_CreateNumber(1e300));
+}
+static void dead_above_one(cJSON *d)
+{
+    cJSON_ReplaceItemInArray(cJSON_GetObjectItem(fin_of(d), "dead_fraction"), 0, cJSON_CreateNumber(1.5));
+}
 static void no_best(cJSON *d) { cJSON_DeleteItemFromObject(fin_of(d), "best"); }
 static void nothing(cJSON *d) { (void)d; }
 
@@ -626,6 +641,10 @@ static void test_check_run(void)
     check_damage("best without test_accuracy", best_no_test, "final.best.test_accuracy: missing");
     check_damage("dead_fraction too short", dead_short, "final.dead_fraction: 1 entries for 2 hidden layers");
     check_damage("no config", no_config, "config: missing");
+    check_damage("test accuracy 1e300", acc_big, "final.test_accuracy: 1e+300 is not in [0, 1]");
+    check_damage("revived_units_total -2", revived_negative, "epochs[0].layers[1].revived_units_total: -2 is not a count");
+    check_damage("revived 1e300", revived_huge, "epochs[0].layers[0].revived: 1e+300 is not a count");
+    check_damage("dead fraction 1.5", dead_above_one, "final.dead_fraction: an entry is not a fraction");
     check_damage("no final", no_final, "final: missing");
     char why[100];
     cJSON *arr = cJSON_CreateArray();

@@ -10,6 +10,7 @@
 #include "report.h"
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include "../run/result_dir.h"
 #include "../run/run_file.h"
 #include <stdlib.h>
@@ -57,6 +58,23 @@ static int want(const cJSON *o, const char *key, const char *path, int type, int
     return -1;
 }
 
+/* -1 with "PATH: X is not ..." when o[key] is a number outside [lo, hi]
+ * (or, with count, not a whole number): damaged values never reach the
+ * statistics or a cast. */
+static int want_in(const cJSON *o, const char *key, const char *path, double lo, double hi, int count, char *why,
+                   size_t size)
+{
+    const cJSON *x = get(o, key);
+    if (!cJSON_IsNumber(x)) return 0;
+    double v = x->valuedouble;
+    if (v >= lo && v <= hi && (!count || v == floor(v))) return 0;
+    if (count) snprintf(why, size, "%s: %g is not a count (a whole number from %g to %g)", path, v, lo, hi);
+    else snprintf(why, size, "%s: %g is not in [%g, %g]", path, v, lo, hi);
+    return -1;
+}
+
+#define AB_MAX_COUNT 1e9
+
 static int check_layers(const cJSON *epochs, char *why, size_t size)
 {
     int e = 0;
@@ -71,9 +89,13 @@ static int check_layers(const cJSON *epochs, char *why, size_t size)
             snprintf(path, sizeof path, "epochs[%d].layers[%d]", e, h);
             if (!cJSON_IsObject(l)) return snprintf(why, size, "%s: not an object", path), -1;
             snprintf(path, sizeof path, "epochs[%d].layers[%d].revived", e, h);
-            if (want(l, "revived", path, T_NUM, 1, 0, why, size)) return -1;
+            if (want(l, "revived", path, T_NUM, 1, 0, why, size) ||
+                want_in(l, "revived", path, 0, AB_MAX_COUNT, 1, why, size))
+                return -1;
             snprintf(path, sizeof path, "epochs[%d].layers[%d].revived_units_total", e, h);
-            if (want(l, "revived_units_total", path, T_NUM, 1, 1, why, size)) return -1;
+            if (want(l, "revived_units_total", path, T_NUM, 1, 1, why, size) ||
+                want_in(l, "revived_units_total", path, 0, AB_MAX_COUNT, 1, why, size))
+                return -1;
         }
     }
     return 0;
@@ -84,19 +106,24 @@ static int check_final(const cJSON *fin, int n_hidden, char *why, size_t size)
     if (want(fin, "test_accuracy", "final.test_accuracy", T_NUM, 0, 0, why, size) ||
         want(fin, "train_accuracy", "final.train_accuracy", T_NUM, 0, 0, why, size) ||
         want(fin, "dead_fraction", "final.dead_fraction", T_ARR, 0, 0, why, size) ||
-        want(fin, "best", "final.best", T_OBJ, 1, 1, why, size))
+        want(fin, "best", "final.best", T_OBJ, 1, 1, why, size) ||
+        want_in(fin, "test_accuracy", "final.test_accuracy", 0, 1, 0, why, size) ||
+        want_in(fin, "train_accuracy", "final.train_accuracy", 0, 1, 0, why, size))
         return -1;
     const cJSON *dead = get(fin, "dead_fraction"), *x;
     if (cJSON_GetArraySize(dead) != n_hidden)
         return snprintf(why, size, "final.dead_fraction: %d entries for %d hidden layers", cJSON_GetArraySize(dead),
                         n_hidden), -1;
-    cJSON_ArrayForEach(x, dead) if (!cJSON_IsNumber(x) && !cJSON_IsNull(x))
-        return snprintf(why, size, "final.dead_fraction: an entry is not a number or null"), -1;
+    cJSON_ArrayForEach(x, dead) if ((!cJSON_IsNumber(x) && !cJSON_IsNull(x)) ||
+                                    (cJSON_IsNumber(x) && !(x->valuedouble >= 0 && x->valuedouble <= 1)))
+        return snprintf(why, size, "final.dead_fraction: an entry is not a fraction (a number in [0, 1]) or null"), -1;
     const cJSON *best = get(fin, "best");
     if (cJSON_IsObject(best) &&
         (want(best, "epoch", "final.best.epoch", T_NUM, 0, 0, why, size) ||
          want(best, "train_accuracy", "final.best.train_accuracy", T_NUM, 0, 0, why, size) ||
-         want(best, "test_accuracy", "final.best.test_accuracy", T_NUM, 0, 0, why, size)))
+         want(best, "test_accuracy", "final.best.test_accuracy", T_NUM, 0, 0, why, size) ||
+         want_in(best, "train_accuracy", "final.best.train_accuracy", 0, 1, 0, why, size) ||
+         want_in(best, "test_accuracy", "final.best.test_accuracy", 0, 1, 0, why, size)))
         return -1;
     return 0;
 }
