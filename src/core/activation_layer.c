@@ -31,7 +31,6 @@ void ab_act_layer_backward(float *dz, float *dalpha, const float *dy, const floa
                            const float *y, const float *slopes, const ab_act_spec *a,
                            const float *alpha, int training, int B, int C, int HW)
 {
-    memset(dz, 0, (size_t)B * C * HW * sizeof *dz);
     if (!per_channel(a, HW)) {
         ab_act_backward(dz, dalpha, dy, z, y, slopes, a, alpha, training, B, C * HW);
         return;

@@ -185,25 +185,25 @@ void ab_act_backward(float *restrict dz, float *restrict dalpha, const float *re
     case AB_ACT_RELU:
         for (long i = 0; i < total; i++) {
             float g = dy[i];
-            dz[i] += z[i] > 0.0f ? g : 0.0f;
+            dz[i] = z[i] > 0.0f ? g : 0.0f;
         }
         break;
     case AB_ACT_LEAKY_RELU: {
         float s = a->alpha;
         for (long i = 0; i < total; i++) {
             float g = dy[i], leak = s * g;
-            dz[i] += z[i] > 0.0f ? g : leak;
+            dz[i] = z[i] > 0.0f ? g : leak;
         }
         break;
     }
     case AB_ACT_RRELU:
         if (training) {
-            for (long i = 0; i < total; i++) dz[i] += slopes[i] * dy[i];
+            for (long i = 0; i < total; i++) dz[i] = slopes[i] * dy[i];
         } else {
             float s = ab_act_rrelu_eval_slope(a);
             for (long i = 0; i < total; i++) {
                 float g = dy[i], leak = s * g;
-                dz[i] += z[i] >= 0.0f ? g : leak;
+                dz[i] = z[i] >= 0.0f ? g : leak;
             }
         }
         break;
@@ -214,9 +214,9 @@ void ab_act_backward(float *restrict dz, float *restrict dalpha, const float *re
             if (a->prelu_per_unit) {
                 for (int j = 0; j < n; j++) {
                     if (zr[j] > 0.0f) {
-                        dzr[j] += dyr[j];
+                        dzr[j] = dyr[j];
                     } else {
-                        dzr[j] += alpha[j] * dyr[j];
+                        dzr[j] = alpha[j] * dyr[j];
                         if (dalpha) dalpha[j] += dyr[j] * zr[j];
                     }
                 }
@@ -224,9 +224,9 @@ void ab_act_backward(float *restrict dz, float *restrict dalpha, const float *re
                 float acc = 0.0f;
                 for (int j = 0; j < n; j++) {
                     if (zr[j] > 0.0f) {
-                        dzr[j] += dyr[j];
+                        dzr[j] = dyr[j];
                     } else {
-                        dzr[j] += alpha[0] * dyr[j];
+                        dzr[j] = alpha[0] * dyr[j];
                         acc += dyr[j] * zr[j];
                     }
                 }
@@ -241,18 +241,18 @@ void ab_act_backward(float *restrict dz, float *restrict dalpha, const float *re
         float la = a->kind == AB_ACT_SELU ? AB_SELU_LAMBDA : 1.0f;
         float la_al = la * al;
         for (long i = 0; i < total; i++)
-            dz[i] += dy[i] * (z[i] > 0.0f ? la : y[i] + la_al);
+            dz[i] = dy[i] * (z[i] > 0.0f ? la : y[i] + la_al);
         break;
     }
     case AB_ACT_SIGMOID:
-        for (long i = 0; i < total; i++) dz[i] += dy[i] * y[i] * (1.0f - y[i]);
+        for (long i = 0; i < total; i++) dz[i] = dy[i] * y[i] * (1.0f - y[i]);
         break;
     case AB_ACT_TANH:
-        for (long i = 0; i < total; i++) dz[i] += dy[i] * (1.0f - y[i] * y[i]);
+        for (long i = 0; i < total; i++) dz[i] = dy[i] * (1.0f - y[i] * y[i]);
         break;
     case AB_ACT_LINEAR:
     default:
-        for (long i = 0; i < total; i++) dz[i] += dy[i];
+        for (long i = 0; i < total; i++) dz[i] = dy[i];
         break;
     }
 }

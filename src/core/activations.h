@@ -74,7 +74,7 @@ ab_status ab_act_check(const ab_act_spec *a, ab_error *err);
 void ab_act_forward(float *restrict y, float *restrict slopes, const float *restrict z, const ab_act_spec *a,
                     const float *alpha, int training, ab_rng *rng, int B, int n);
 
-/* Backward: dz += dy * f'(z); dalpha (prelu) += sum dy * z over z <= 0.
+/* Backward: dz = dy * f'(z) (dz is set); dalpha (prelu) += sum dy * z over z <= 0.
  * y is the forward output (used by sigmoid, tanh, elu, selu). */
 void ab_act_backward(float *restrict dz, float *restrict dalpha, const float *restrict dy,
                      const float *restrict z, const float *restrict y,

@@ -303,7 +303,9 @@ static void layer_forward(ab_net *net, int i, const float *x, int b0, int n)
  * while its buffers are still in the cache. The arithmetic is the same as
  * over the whole batch (a conv layer does one sgemm per image); only the
  * order of rrelu and dropout draws interleaves between layers. */
+#ifndef IMAGE_CHUNK
 #define IMAGE_CHUNK 8
+#endif
 
 static int image_layers(const ab_net *net)
 {
