@@ -278,6 +278,56 @@ static void check_build(void)
           "conv on flat input refused: %s", e.msg);
 }
 
+/* ---- model_shape: shapes, parameter counts and refusals ---- */
+
+static void check_shapes(void)
+{
+    ab_act_spec relu = ab_act_default(AB_ACT_RELU);
+    ab_layer_spec l[] = {conv(8, 5, 2, 2), pool(AB_LSPEC_POOL_AVG, 3, 2), conv(4, 1, 1, 0),
+                         dropout(0.5f), pool(AB_LSPEC_POOL_GLOBAL_AVG, 0, 0), dense(6)};
+    ab_model_spec s = cnn_model(3, 32, 30, l, 6, 5, relu);
+    ab_layer_shape sh[AB_MAX_HIDDEN + 1];
+    int n, bad;
+    size_t total;
+    ab_error err;
+    ab_status st = ab_model_shapes(&s, sh, &n, &total, &bad, &err);
+    /* 32x30 -conv5/2 pad2-> 16x15 -avg3/2-> 7x7 -conv1-> 7x7 -> 1x1 -> 6 -> 5 */
+    int want[][3] = {{8, 16, 15}, {8, 7, 7}, {4, 7, 7}, {4, 7, 7}, {4, 1, 1}, {6, 1, 1}, {5, 1, 1}};
+    int wrong = st != AB_OK || n != 7;
+    for (int i = 0; i < 7 && !wrong; i++)
+        wrong += sh[i].c != want[i][0] || sh[i].h != want[i][1] || sh[i].w != want[i][2];
+    size_t params = (8 * 3 * 25 + 8) + (4 * 8 + 4) + (4 * 6 + 6) + (6 * 5 + 5);
+    CHECK(!wrong && total == params, "shapes of a strided, padded, pooled model (%d wrong, %zu parameters, want %zu)",
+          wrong, total, params);
+    ab_net net;
+    gc_build(&net, &s, 2, 1, 2);
+    CHECK(net.n_params == total && net.layers[net.n_layers - 2].in_size == 6,
+          "the network builds what model_shape computed (%zu parameters)", net.n_params);
+    ab_net_free(&net);
+    /* refusals name the layer and what it received */
+    struct {
+        ab_layer_spec l[2];
+        int n, c, h, w, bad;
+        const char *says;
+    } bad_cases[] = {
+        {{dense(4), conv(2, 3, 1, 0)}, 2, 1, 8, 8, 1, "flat input"},
+        {{conv(2, 9, 1, 0)}, 1, 1, 8, 8, 0, "does not fit"},
+        {{conv(2, 3, 1, 3)}, 1, 1, 8, 8, 0, "padding"},
+        {{conv(2, 0, 1, 0)}, 1, 1, 8, 8, 0, "kernel"},
+        {{pool(AB_LSPEC_POOL_MAX, 9, 9)}, 1, 1, 8, 8, 0, "larger than the image"},
+        {{dropout(1.0f)}, 1, 1, 8, 8, 0, "[0, 1)"},
+        {{conv(2, 3, 1, 0)}, 1, 8, 1, 1, 0, "flat input"},
+    };
+    for (size_t i = 0; i < sizeof bad_cases / sizeof bad_cases[0]; i++) {
+        ab_model_spec b = cnn_model(bad_cases[i].c, bad_cases[i].h, bad_cases[i].w, bad_cases[i].l,
+                                    bad_cases[i].n, 3, relu);
+        err.msg[0] = '\0';
+        st = ab_model_shapes(&b, sh, &n, &total, &bad, &err);
+        CHECK(st == AB_ERR_ARG && bad == bad_cases[i].bad && strstr(err.msg, bad_cases[i].says),
+              "bad model %zu refused at layer %d (want %d): %s", i, bad, bad_cases[i].bad, err.msg);
+    }
+}
+
 /* ---- dead channels ---- */
 
 static void check_dead_channels(void)
@@ -460,6 +510,7 @@ int main(void)
 {
     check_nets();
     check_build();
+    check_shapes();
     check_dead_channels();
     check_augment();
     check_learning();
