@@ -118,7 +118,7 @@ run: all
 # -fsanitize=address,undefined in build/asan and on the other BLAS backend
 # in its own directory (tests/test_blas_backends.sh runs both binaries).
 test: all
-	@$(MAKE) --no-print-directory unit tools actbench
+	@$(MAKE) --no-print-directory unit tools alloc-tools actbench
 	@$(MAKE) --no-print-directory BLAS=openblas BUILD=build/asan SAN=1 OPT=-O1 unit replay build/asan/actbench
 	@$(MAKE) --no-print-directory BLAS=$(OTHER_BLAS) unit $(OTHER_BUILD)/actbench
 	@CHECK_SCHEMA=$(CURDIR)/$(BUILD)/tools/check_schema sh tests/run_all.sh $(BUILD) build/asan $(OTHER_BUILD)

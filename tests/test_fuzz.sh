@@ -1,7 +1,7 @@
 #!/bin/sh
 # test_fuzz.sh: the fuzz harnesses of tests/fuzz (make fuzz runs them under
 # libFuzzer), built by make test with gcc -fsanitize=address,undefined and
-# a plain main into build/asan/fuzz/replay_NAME, replay their seed corpora
+# a plain main into build/asan/replay/replay_NAME, replay their seed corpora
 # and every input that once found a bug (tests/fuzz/regress/NAME): each
 # must end without a crash, a leak, a sanitizer report or an allocation
 # above 2 GB. Then 300 mutated experiment files
@@ -10,7 +10,7 @@
 # message.
 . "$(dirname "$0")/lib.sh"
 asan=${ACTBENCH_ASAN:-$root/build/asan/actbench}
-replay=$root/build/asan/fuzz
+replay=$root/build/asan/replay
 ASAN_OPTIONS=max_allocation_size_mb=2048:detect_leaks=1
 export ASAN_OPTIONS
 for src in "$here"/fuzz/fuzz_*.c; do

@@ -46,8 +46,14 @@ static void print_runs(const ab_experiment *e)
 static int print_json(const ab_experiment *e)
 {
     cJSON *all = cJSON_CreateArray();
-    for (int i = 0; all && i < ab_experiment_n_runs(e); i++)
-        cJSON_AddItemToArray(all, cJSON_Duplicate(ab_experiment_run_json(e, i), 1));
+    for (int i = 0; all && i < ab_experiment_n_runs(e); i++) {
+        cJSON *run = cJSON_Duplicate(ab_experiment_run_json(e, i), 1);
+        if (!run || !cJSON_AddItemToArray(all, run)) { /* never a list short of a run */
+            cJSON_Delete(run);
+            cJSON_Delete(all);
+            all = NULL;
+        }
+    }
     char *text = all ? cJSON_Print(all) : NULL;
     cJSON_Delete(all);
     if (!text) {
@@ -64,7 +70,10 @@ int cmd_validate(int argc, char **argv)
     const char *config = NULL;
     int json = 0, n_sets = 0, options = 1;
     char **sets = calloc((size_t)argc + 1, sizeof *sets);
-    if (!sets) return AB_EXIT_USAGE;
+    if (!sets) {
+        fputs("actbench validate: out of memory\n", stderr);
+        return AB_EXIT_USAGE;
+    }
     int code = -1;
     for (int i = 1; code < 0 && i < argc; i++) {
         const char *a = argv[i];

@@ -133,7 +133,8 @@ char *ab_config_canonical(const cJSON *v, const char *const *skip)
     return b.s;
 }
 
-/* 1 when v holds k's legacy value (schema.h): same canonical text. */
+/* 1 when v holds k's legacy value (schema.h): same canonical text; 0
+ * when not; -1 when memory ran out. */
 static int holds_legacy(const ab_key *k, const cJSON *v)
 {
     ab_key as_legacy = *k;
@@ -141,7 +142,7 @@ static int holds_legacy(const ab_key *k, const cJSON *v)
     as_legacy.by = NULL;
     cJSON *legacy = ab_schema_default(&as_legacy, NULL);
     char *a = ab_config_canonical(v, NULL), *b = legacy ? ab_config_canonical(legacy, NULL) : NULL;
-    int same = a && b && !strcmp(a, b);
+    int same = a && b ? !strcmp(a, b) : -1;
     free(a);
     free(b);
     cJSON_Delete(legacy);
@@ -151,25 +152,30 @@ static int holds_legacy(const ab_key *k, const cJSON *v)
 /* The hash leaves out name, description, run_id, and every key added after
  * results were committed while it holds its legacy value, so that a run
  * whose meaning did not change keeps its ID. */
-void ab_config_run_id(char out[17], const cJSON *resolved)
+int ab_config_run_id(char out[17], const cJSON *resolved)
 {
     static const char *const SKIP[] = {"name", "description", "run_id", NULL};
     cJSON *hashed = cJSON_Duplicate(resolved, 1);
-    for (int i = 0; hashed && i < ab_schema_count(); i++) {
+    int oom = !hashed;
+    for (int i = 0; !oom && i < ab_schema_count(); i++) {
         const ab_key *k = ab_schema_key(i);
         const cJSON *v = ab_schema_legacy(k) ? ab_config_get(hashed, k->path) : NULL;
-        if (!v || !holds_legacy(k, v)) continue;
+        int legacy = v ? holds_legacy(k, v) : 0;
+        oom = legacy < 0;
+        if (legacy <= 0) continue;
         const char *dot = strrchr(k->path, '.');
         char group[64];
         snprintf(group, sizeof group, "%.*s", dot ? (int)(dot - k->path) : 0, k->path);
         cJSON *parent = dot ? (cJSON *)ab_config_get(hashed, group) : hashed;
         cJSON_DeleteItemFromObjectCaseSensitive(parent, dot ? dot + 1 : k->path);
     }
-    char *text = hashed ? ab_config_canonical(hashed, SKIP) : NULL;
+    char *text = !oom ? ab_config_canonical(hashed, SKIP) : NULL;
     uint64_t h = text ? ab_hash64(text, strlen(text), 0) : 0;
-    snprintf(out, 17, "%016llx", (unsigned long long)h);
+    if (text) snprintf(out, 17, "%016llx", (unsigned long long)h);
+    else out[0] = 0;
     free(text);
     cJSON_Delete(hashed);
+    return text ? 0 : -1;
 }
 
 void ab_config_value_text(char *buf, unsigned long size, const cJSON *v)

@@ -43,7 +43,11 @@ static cJSON *with_id(cJSON *run, const char *id)
     }
     while (run->child) {
         cJSON *c = cJSON_DetachItemViaPointer(run, run->child);
-        cJSON_AddItemToObject(out, c->string, c);
+        if (!cJSON_AddItemToObject(out, c->string, c)) { /* out of memory: no run without a key */
+            cJSON_Delete(c);
+            cJSON_Delete(out);
+            return NULL;
+        }
     }
     return out;
 }

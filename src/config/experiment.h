@@ -49,8 +49,9 @@ const cJSON *ab_config_get(const cJSON *resolved, const char *dot_path);
  * Returns malloc'd text (NULL when out of memory). */
 char *ab_config_canonical(const cJSON *v, const char *const *skip);
 /* The run ID of a resolved config: 16 lowercase hex digits of the FNV-1a
- * hash of its canonical text without name, description and run_id. */
-void ab_config_run_id(char out[17], const cJSON *resolved);
+ * hash of its canonical text without name, description and run_id.
+ * Returns 0, or -1 when memory ran out (out is then "" : no wrong ID). */
+int ab_config_run_id(char out[17], const cJSON *resolved);
 /* A value as it is shown in one line: strings bare, others canonical,
  * "-" when v is NULL. */
 void ab_config_value_text(char *buf, unsigned long size, const cJSON *v);

@@ -111,6 +111,8 @@ ab_status ab_resolve(cJSON **out, const ab_choice *c, const cJSON *seed, ab_erro
         else if (k->type == AB_K_NAME) v = cJSON_CreateString(c->default_name);
         else v = ab_schema_default(k, run);
         if (v) st = put_path(run, k->type == AB_K_SEEDS ? "seed" : k->path, v);
+        else if (k->type == AB_K_SEEDS || c->val[i] || k->type == AB_K_NAME || ab_schema_has_default(k, run))
+            st = AB_ERR_NOMEM; /* a value that exists could not be copied: never a run without it */
         else if (k->need && ab_schema_rule(k->need, run)) st = missing(k, run, c, err);
     }
     if (st == AB_OK) st = check_rules(run, c, err);

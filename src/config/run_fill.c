@@ -120,6 +120,6 @@ ab_status ab_run_fill(ab_run_config *rc, const cJSON *run, ab_error *err)
     rc->probe.size = (long)num(run, "probe.size", 0);
     rc->probe.every_steps = (long)num(run, "probe.every_steps", 0);
     rc->seed = (uint64_t)num(run, "seed", 1);
-    ab_config_run_id(rc->run_id, run);
+    if (ab_config_run_id(rc->run_id, run) != 0 && st == AB_OK) st = ab_fail(err, AB_ERR_NOMEM, "out of memory");
     return st;
 }

@@ -63,6 +63,9 @@ ab_status ab_schema_value(cJSON **out, const ab_key *k, const ab_ynode *node, co
                           ab_error *err);
 /* The default of k given the run resolved so far (NULL when it has none). */
 cJSON *ab_schema_default(const ab_key *k, const cJSON *run);
+/* 1 when k has a default for run (so a NULL from ab_schema_default means
+ * that memory ran out). */
+int ab_schema_has_default(const ab_key *k, const cJSON *run);
 /* "PATH=v1|v2" holds for run (a NULL rule always holds). */
 int ab_schema_rule(const char *rule, const cJSON *run);
 

@@ -100,16 +100,22 @@ static ab_status expand_variant(expander *x, const ab_settings *variant, int see
     return st;
 }
 
-/* Runs before deduplication, for the AB_MAX_RUNS limit. */
+/* Runs before deduplication, for the AB_MAX_RUNS limit and the sizes of
+ * the run and dedup tables; -1 when out of memory (an undercount would
+ * overflow those tables). */
 static double count_points(const ab_spec *spec, int seeds_key, int n_seeds)
 {
     double total = 0;
     int nv = spec->n_variants ? spec->n_variants : 1;
     const ab_axis **axes = calloc((size_t)(spec->base.n + 1), sizeof *axes);
-    for (int v = 0; axes && v < nv; v++) {
+    if (!axes) return -1;
+    for (int v = 0; v < nv; v++) {
         const ab_settings *var = spec->n_variants ? &spec->variants[v] : NULL;
         const ab_axis **all = realloc(axes, (size_t)(spec->base.n + (var ? var->n : 0) + 1) * sizeof *axes);
-        if (!all) break;
+        if (!all) {
+            total = -1;
+            break;
+        }
         axes = all;
         int m = merge_axes(axes, &spec->base, var, seeds_key);
         double points = n_seeds;
@@ -128,6 +134,10 @@ ab_status ab_sweep_expand(ab_runs *out, const ab_spec *spec, const char *default
     expander x = {.spec = spec, .out = out, .seeds = sa ? sa->vals[0] : default_seeds};
     memset(out, 0, sizeof *out);
     double total = x.seeds ? count_points(spec, seeds_key, cJSON_GetArraySize(x.seeds)) : 0;
+    if (total < 0) {
+        cJSON_Delete(default_seeds);
+        return ab_fail(err, AB_ERR_NOMEM, "out of memory");
+    }
     if (total > AB_MAX_RUNS) {
         cJSON_Delete(default_seeds);
         return ab_ynode_fail(err, spec->root, NULL, "the experiment expands to %.0f runs, more than %d",

@@ -280,6 +280,12 @@ static const char *default_text(const ab_key *k, const cJSON *run, char *buf, si
     return NULL;
 }
 
+int ab_schema_has_default(const ab_key *k, const cJSON *run)
+{
+    char buf[1100];
+    return default_text(k, run, buf, sizeof buf) != NULL;
+}
+
 cJSON *ab_schema_default(const ab_key *k, const cJSON *run)
 {
     char buf[1100];
@@ -292,8 +298,14 @@ cJSON *ab_schema_default(const ab_key *k, const cJSON *run)
         return cJSON_CreateBool(!strcmp(t, "true"));
     case AB_K_WIDTHS: case AB_K_SEEDS: {
         cJSON *arr = cJSON_CreateArray();
-        for (char *end; *t; t = end + strspn(end, ", "))
-            cJSON_AddItemToArray(arr, cJSON_CreateNumber(strtod(t, &end)));
+        for (char *end; arr && *t; t = end + strspn(end, ", ")) {
+            cJSON *item = cJSON_CreateNumber(strtod(t, &end));
+            if (!item || !cJSON_AddItemToArray(arr, item)) { /* out of memory: no half list */
+                cJSON_Delete(item);
+                cJSON_Delete(arr);
+                arr = NULL;
+            }
+        }
         return arr;
     }
     default:

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "report/report.h"
 #include "report/summary.h"
 #include "run/result_dir.h"
@@ -40,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1) return 0;
     static FILE *null;
-    if (!null && !(null = fopen("/dev/null", "w"))) abort();
+    if (!null && !(null = fopen("/dev/null", "w"))) _exit(3); /* no finding: see support.c */
     unsigned opt = data[0];
     const char *experiment = opt & 4 ? "tiny" : NULL;
     char *dir = (char *)fuzz_dir();

@@ -35,6 +35,7 @@ static int replay_file(const char *path)
     /* an exact-size copy, so that ASan sees a read past the input */
     uint8_t *exact = malloc(n ? n : 1);
     if (!exact) {
+        fprintf(stderr, "%s: out of memory\n", path);
         free(buf);
         return -1;
     }
