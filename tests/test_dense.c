@@ -1,5 +1,5 @@
 /* test_dense.c: finite-difference gradient checks of the dense layer
- * (W, b, x; backward adds into dW and db), of softmax cross-entropy w.r.t.
+ * (W, b, x; backward adds into dW and db, backward_set sets them), of softmax cross-entropy w.r.t.
  * the logits, and of a whole network (5-4-3 hidden, 3 classes) through
  * ab_net_forward + ab_net_loss + ab_net_backward for every activation,
  * PReLU alphas included. Central differences with step 1e-3 in float32;
@@ -88,6 +88,19 @@ static void check_dense(void)
     for (int i = 0; i < DOUT; i++) db[i] *= 1.5f;
     check_error("dense backward with dx NULL: dW triples", check_max_rel_err(dW, dW2, DOUT * DIN), 1e-6);
     check_error("dense backward with dx NULL: db triples", check_max_rel_err(db, db2, DOUT), 1e-6);
+    /* ab_dense_backward_set: over NaN-filled dW and db it gives what
+     * ab_dense_backward adds into zeros, bit for bit */
+    float *dW3 = gc_floats(DOUT * DIN), *db3 = gc_floats(DOUT);
+    memset(dW2, 0, sizeof(float) * DOUT * DIN);
+    memset(db2, 0, sizeof(float) * DOUT);
+    for (int i = 0; i < DOUT * DIN; i++) dW3[i] = NAN;
+    for (int i = 0; i < DOUT; i++) db3[i] = NAN;
+    ab_dense_backward(dx, dW2, db2, c.w, c.x, c.W, DB, DIN, DOUT);
+    ab_dense_backward_set(dx2, dW3, db3, c.w, c.x, c.W, DB, DIN, DOUT);
+    CHECK(memcmp(dW2, dW3, sizeof(float) * DOUT * DIN) == 0 && memcmp(db2, db3, sizeof(float) * DOUT) == 0 &&
+              memcmp(dx, dx2, sizeof(float) * DB * DIN) == 0,
+          "dense backward_set over NaN = backward added into zeros, bit for bit");
+    free(dW3); free(db3);
     free(c.x); free(c.W); free(c.b); free(c.y); free(c.w);
     free(dW); free(db); free(dx); free(num); free(numx); free(dW2); free(db2); free(dx2);
 }
@@ -212,6 +225,35 @@ static void check_net(const char *name, ab_act_spec act, int training)
     for (size_t i = 0; i < net.n_params; i++) g1[i] *= 2.0f;
     snprintf(label, sizeof label, "network %s: backward twice doubles net->grads", name);
     check_error(label, check_max_rel_err(g1, net.grads, (long)net.n_params), 1e-6);
+
+    /* a training step (at lr 0) over NaN gradients: the gradients of zero +
+     * forward + backward, bit for bit (its dense layers set theirs), and
+     * each hidden layer's sum of squared weight gradients */
+    ab_net_zero_grads(&net);
+    net_loss(&c);
+    ab_net_backward(&net, x, y, NB);
+    memcpy(g1, net.grads, net.n_params * sizeof *g1);
+    for (size_t i = 0; i < net.n_params; i++) net.grads[i] = NAN;
+    ab_optim opt;
+    ab_optim_spec os = ab_optim_default(AB_OPT_SGD);
+    ab_error err = {{0}};
+    ab_optim_init(&opt, &os, net.n_params, &err);
+    net.rrelu_rng = c.rrelu0;
+    int correct;
+    ab_net_train_step(&net, &opt, 0.0f, x, y, NB, &correct);
+    snprintf(label, sizeof label, "network %s: a training step's gradients are backward's", name);
+    CHECK(memcmp(g1, net.grads, net.n_params * sizeof *g1) == 0, "%s", label);
+    double worst = 0.0;
+    for (int h = 0; h < net.n_hidden; h++) {
+        size_t nw;
+        const float *gw = ab_net_hidden_weight_grads(&net, h, &nw);
+        double want = 0.0;
+        for (size_t i = 0; i < nw; i++) want += (double)gw[i] * gw[i];
+        worst = fmax(worst, fabs(ab_net_hidden_weight_grad_sq(&net, h) - want) / fmax(want, 1e-30));
+    }
+    snprintf(label, sizeof label, "network %s: the step's squared weight-gradient sums (relative)", name);
+    check_error(label, worst, 1e-6);
+    ab_optim_free(&opt);
     free(num);
     free(g1);
     ab_net_free(&net);

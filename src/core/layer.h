@@ -58,6 +58,10 @@ void ab_dense_forward(float *y, const float *x, const float *W, const float *b,
  * dx(B,in) = dy W (skipped when dx is NULL, as for the first layer). */
 void ab_dense_backward(float *dx, float *dW, float *db, const float *dy,
                        const float *x, const float *W, int B, int in, int out);
+/* The same, but dW and db are set, not added to: no zeroing needed (and
+ * sgemm does not read dW). */
+void ab_dense_backward_set(float *dx, float *dW, float *db, const float *dy,
+                           const float *x, const float *W, int B, int in, int out);
 
 /* ---- im2col.c ---- */
 /* col(c*k*k, oh*ow), row stride ldc: the patches of one image x(c,h,w). */

@@ -332,10 +332,23 @@ double ab_net_loss(ab_net *net, const int32_t *y, int B, int *correct)
 
 void ab_net_zero_grads(ab_net *net) { memset(net->grads, 0, net->n_params * sizeof *net->grads); }
 
+/* Zeroes the gradients that the training step's backward adds into: every
+ * layer's but the dense layers', which it sets (no pass over their zeros,
+ * and sgemm does not read them). */
+static void zero_added_grads(ab_net *net)
+{
+    for (int i = 0; i < net->n_layers; i++) {
+        const ab_layer *l = &net->layers[i];
+        if (l->kind != AB_LAYER_DENSE && l->n_params)
+            memset(net->grads + l->param_off, 0, l->n_params * sizeof *net->grads);
+    }
+}
+
 /* Backward through layer i for examples [b0, b0 + n): its input gradient
  * (not for the first layer, whose input gradient nobody needs) from its
- * output gradient, parameter gradients added into net->grads. */
-static void layer_backward(ab_net *net, int i, const float *x, int b0, int n)
+ * output gradient, parameter gradients added into net->grads (set, for a
+ * dense layer when set_dense: it runs once over the whole batch). */
+static void layer_backward(ab_net *net, int i, const float *x, int b0, int n, int set_dense)
 {
     ab_layer *l = &net->layers[i];
     size_t io = (size_t)b0 * l->in_size, oo = (size_t)b0 * l->out_size;
@@ -347,7 +360,10 @@ static void layer_backward(ab_net *net, int i, const float *x, int b0, int n)
     switch (l->kind) {
     case AB_LAYER_DENSE: {
         size_t nw = (size_t)l->out_size * l->in_size;
-        ab_dense_backward(din, g, g + nw, dout, in, p, n, l->in_size, l->out_size);
+        if (set_dense)
+            ab_dense_backward_set(din, g, g + nw, dout, in, p, n, l->in_size, l->out_size);
+        else
+            ab_dense_backward(din, g, g + nw, dout, in, p, n, l->in_size, l->out_size);
         return;
     }
     case AB_LAYER_CONV: {
@@ -383,27 +399,31 @@ static void layer_backward(ab_net *net, int i, const float *x, int b0, int n)
     }
 }
 
-void ab_net_backward(ab_net *net, const float *x, const int32_t *y, int B)
+/* Backward through every layer; set_dense: the dense layers set their
+ * gradients instead of adding into them. */
+static void backward(ab_net *net, const float *x, const int32_t *y, int B, int set_dense)
 {
     int L = net->n_layers, n_img = image_layers(net);
     ab_xent_backward(net->dacts[L], net->probs, y, B, net->spec.n_classes, 1.0f / (float)B);
-    for (int i = L - 1; i >= n_img; i--) layer_backward(net, i, x, 0, B);
+    for (int i = L - 1; i >= n_img; i--) layer_backward(net, i, x, 0, B, set_dense);
     for (int b0 = 0; b0 < B; b0 += IMAGE_CHUNK) {
         int n = B - b0 < IMAGE_CHUNK ? B - b0 : IMAGE_CHUNK;
-        for (int i = n_img - 1; i >= 0; i--) layer_backward(net, i, x, b0, n);
+        for (int i = n_img - 1; i >= 0; i--) layer_backward(net, i, x, b0, n, set_dense);
     }
 }
+
+void ab_net_backward(ab_net *net, const float *x, const int32_t *y, int B) { backward(net, x, y, B, 0); }
 
 double ab_net_train_step(ab_net *net, ab_optim *opt, float lr, const float *x,
                          const int32_t *y, int B, int *correct)
 {
-    ab_net_zero_grads(net);
+    zero_added_grads(net);
     ab_net_forward(net, x, B);
     double loss = ab_net_loss(net, y, B, correct);
     if (!isfinite(loss)) return loss;
-    ab_net_backward(net, x, y, B);
+    backward(net, x, y, B, 1);
     if (opt->spec.clip_norm > 0.0f) ab_clip_grad_norm(net->grads, net->n_params, opt->spec.clip_norm);
-    ab_optim_step(opt, net->params, net->grads, net->blocks, net->n_blocks, lr);
+    ab_optim_step_sq(opt, net->params, net->grads, net->blocks, net->n_blocks, lr, net->block_sq);
     return loss;
 }
 
@@ -438,6 +458,14 @@ float *ab_net_hidden_weights(ab_net *net, int h, size_t *n)
 float *ab_net_hidden_weight_grads(ab_net *net, int h, size_t *n)
 {
     return net->grads + weight_layer(net, h, n)->param_off;
+}
+
+double ab_net_hidden_weight_grad_sq(const ab_net *net, int h)
+{
+    size_t off = weight_layer(net, h, NULL)->param_off;
+    for (int k = 0; k < net->n_blocks; k++)
+        if (net->blocks[k].off == off) return net->block_sq[k];
+    return 0.0; /* not reached: every weight layer has its kernel block */
 }
 
 const float *ab_net_prelu_alpha(const ab_net *net, int h, int *n)

@@ -65,6 +65,7 @@ typedef struct {
     float *grads;                /* one allocation, same layout */
     int n_blocks;
     ab_param_block blocks[AB_MAX_BLOCKS];
+    double block_sq[AB_MAX_BLOCKS]; /* sum of squared gradients of each block at the last training step */
     float *buf;                  /* one allocation for everything below */
     float *acts[AB_MAX_LAYERS + 1];  /* acts[i]: input of layer i, (max_batch, size); acts[0] unused (input is external) */
     float *dacts[AB_MAX_LAYERS + 1]; /* gradient of acts[i] */
@@ -119,6 +120,9 @@ int ab_net_hidden_is_conv(const ab_net *net, int h);
 /* Weight (kernel) parameters of the dense or conv layer feeding hidden layer h. */
 float *ab_net_hidden_weights(ab_net *net, int h, size_t *n);
 float *ab_net_hidden_weight_grads(ab_net *net, int h, size_t *n);
+/* Sum of the squared weight gradients of hidden layer h at the last
+ * ab_net_train_step (summed by the optimiser's pass over them). */
+double ab_net_hidden_weight_grad_sq(const ab_net *net, int h);
 /* PReLU alphas of hidden layer h (NULL when the activation is not prelu). */
 const float *ab_net_prelu_alpha(const ab_net *net, int h, int *n);
 

@@ -59,6 +59,11 @@ void ab_optim_reset(ab_optim *o);
  * where g already includes wd * w for blocks with decay. */
 void ab_optim_step(ab_optim *o, float *params, const float *grads, const ab_param_block *blocks,
                    int n_blocks, float lr);
+/* ab_optim_step, and sq[k] = the sum of the squared gradients of block k
+ * (8 float lanes, i mod 8, then in double), read in the same pass as the
+ * update: the training step's gradient norms cost no pass of their own. */
+void ab_optim_step_sq(ab_optim *o, float *params, const float *grads,
+                      const ab_param_block *blocks, int n_blocks, float lr, double *sq);
 
 /* Clip the global L2 norm of g (n values) to max_norm as PyTorch's
  * clip_grad_norm_: with N = ||g||_2 (summed in double), when

@@ -70,18 +70,6 @@ void ab_trainer_free(ab_trainer *t)
     memset(t, 0, sizeof *t);
 }
 
-static double sum_squares(const float *v, size_t n)
-{
-    float acc[8] = {0};
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8)
-        for (int k = 0; k < 8; k++) acc[k] += v[i + k] * v[i + k];
-    double s = 0.0;
-    for (int k = 0; k < 8; k++) s += acc[k];
-    for (; i < n; i++) s += (double)v[i] * v[i];
-    return s;
-}
-
 ab_epoch_result ab_trainer_epoch(ab_trainer *t, const float *x, const int32_t *y, long n,
                                  float lr, int shuffle)
 {
@@ -132,11 +120,7 @@ ab_epoch_result ab_trainer_epoch(ab_trainer *t, const float *x, const int32_t *y
         r.steps++;
         t->epoch_steps++;
         t->steps++;
-        for (int h = 0; h < H; h++) {
-            size_t nw;
-            const float *g = ab_net_hidden_weight_grads(&t->net, h, &nw);
-            t->grad_sq[h] += sum_squares(g, nw);
-        }
+        for (int h = 0; h < H; h++) t->grad_sq[h] += ab_net_hidden_weight_grad_sq(&t->net, h);
         t->since_loss += loss;
         t->since_steps++;
         if (t->on_step && t->every_steps > 0 && t->steps % t->every_steps == 0) {
