@@ -7,9 +7,10 @@
  * oneDNN's dnnl_sgemm (this program links both), reach on the same sequence
  * of matrix shapes, measured in the same run. The last line is
  * "efficiency: F", F = step GFLOP/s at batch 128 divided by the sgemm rate
- * of the build's own backend. Every figure is the best of REPS alternating
- * measurements, so that a noisy neighbour on a shared machine slows none
- * alone. */
+ * of the build's own backend. Times are CPU seconds of this (only) thread,
+ * so that time spent waiting for a core on a shared machine counts for
+ * nothing; every figure is the best of REPS alternating measurements, so
+ * that a noisy neighbour (who still shares caches) slows none alone. */
 #include <cblas.h>
 #include <dnnl.h>
 #include <omp.h>
@@ -27,7 +28,7 @@ static const int WIDTHS[] = {784, 300, 100, 10};
 static double now(void)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
@@ -64,15 +65,16 @@ enum { OPENBLAS, ONEDNN, NBACKENDS };
 static const char *const BACKEND_NAMES[NBACKENDS] = {"OpenBLAS", "oneDNN"};
 static const gemm_fn BACKENDS[NBACKENDS] = {openblas_gemm, onednn_gemm};
 
-/* The same sgemm calls as one training step makes, on scratch buffers. */
+/* The same sgemm calls as one training step makes (forward, dW, dX; beta
+ * as in dense_layer.c), on scratch buffers. */
 static void sgemm_step(gemm_fn gemm, float **x, float **w, float **dy, float **dw, float **dx, int B)
 {
     for (int l = 0; l < NL; l++) /* forward y = x W^T */
         gemm(0, 1, B, WIDTHS[l + 1], WIDTHS[l], 1.0f, x[l], WIDTHS[l], w[l], WIDTHS[l], 1.0f,
              x[l + 1], WIDTHS[l + 1]);
     for (int l = NL - 1; l >= 0; l--) {
-        gemm(1, 0, WIDTHS[l + 1], WIDTHS[l], B, 1.0f, dy[l], WIDTHS[l + 1], x[l], WIDTHS[l], 1.0f,
-             dw[l], WIDTHS[l]);
+        gemm(1, 0, WIDTHS[l + 1], WIDTHS[l], B, 1.0f, dy[l], WIDTHS[l + 1], x[l], WIDTHS[l], 0.0f,
+             dw[l], WIDTHS[l]); /* the step sets dW (ab_dense_backward_set) */
         if (l > 0)
             gemm(0, 0, B, WIDTHS[l], WIDTHS[l + 1], 1.0f, dy[l], WIDTHS[l + 1], w[l], WIDTHS[l],
                  0.0f, dx[l], WIDTHS[l]);
@@ -146,7 +148,8 @@ int main(void)
     int own = strcmp(ab_blas_backend(), "onednn") == 0 ? ONEDNN : OPENBLAS;
     char blas[256];
     ab_blas_describe(blas, sizeof blas);
-    printf("bench: 784-300-100-10 relu, sgd, one epoch of %d random examples, 1 thread\n", N);
+    printf("bench: 784-300-100-10 relu, sgd, one epoch of %d random examples, 1 thread, "
+           "CPU time\n", N);
     printf("blas: %s (this build's ab_gemm; sgemm rates of both backends below)\n", blas);
     const dnnl_version_t *dv = dnnl_version();
     printf("sgemm backends: %s (core %s), oneDNN %d.%d.%d\n", openblas_get_config(),
