@@ -1,88 +1,178 @@
 #!/usr/bin/python3
 """torch_lockstep.py: a lock-step check of actbench's numerics against
 PyTorch (Debian's python3-torch; a development tool, actbench never needs
-it). Runs build/tools/lockstep, which trains quick.yaml's 784-300-100-10
-network for STEPS batches of Fashion-MNIST in file order and writes its
-initial and final parameters; then trains the same network from the same
-initial parameters on the same batches with torch.optim.SGD (momentum 0.9,
-lr 0.01) and prints both losses and the largest parameter difference.
+it). Runs build/tools/lockstep (tests/tools/lockstep.c), which takes the
+first run of an experiment file, trains it for STEPS batches of
+Fashion-MNIST in file order and writes the run's resolved configuration
+and its initial and final parameters; then builds the same network in
+PyTorch (scripts/torch_reference.py's build_net), loads actbench's initial
+parameters, trains it on the same batches with the same optimiser
+(torch.optim) and prints both losses and the largest parameter difference.
 Float rounding differs between the two, and SGD amplifies it over many
-steps, so compare after few steps for exact agreement.
+steps, so compare after few steps for exact agreement. Dropout must be off
+(rate 0) and the activation deterministic (not rrelu): random draws cannot
+be matched.
 
-usage: scripts/torch_lockstep.py [ACTIVATION] [STEPS]   (default relu 10)"""
-import gzip, os, subprocess, sys, tempfile
+usage: scripts/torch_lockstep.py [ACTIVATION] [STEPS]
+           quick.yaml's 784-300-100-10 network with ACTIVATION (default relu,
+           10 steps), SGD with momentum 0.9 at 0.01, batch 128
+       scripts/torch_lockstep.py --config FILE.yaml [--set KEY=VALUE]... [STEPS]
+           the first run of an experiment file
+       scripts/torch_lockstep.py --cnn [STEPS] [--tolerance T]
+           the convolutional cases (CNN_CASES below: max pooling, average
+           and global average pooling, 1x1 and strided convolutions, dropout
+           at rate 0) with relu, leaky_relu and prelu per channel; one line
+           per case
+With --tolerance T (default 1e-5 with --cnn, none otherwise) the exit status
+is 1 when a parameter differs by more than T; 2 on a usage error."""
+import argparse, os, subprocess, sys, tempfile
 
 import numpy as np
 import torch
 import torch.nn as nn
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from torch_reference import actbench_params, build_net, load  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DATA = "/usr/share/datasets/fashion-mnist/"
+TOOL = os.environ.get("LOCKSTEP", os.path.join(ROOT, "build/tools/lockstep"))
+
+MLP = """name: lockstep
+data: {dataset: fashion-mnist, validation: 5000}
+model: {hidden: [300, 100], activation: %s, init: he_uniform}
+train: {optimizer: momentum, momentum: 0.9, learning_rate: 0.01, batch_size: 128}
+"""
+
+CNN_BASE = """name: lockstep_cnn
+data: {dataset: fashion-mnist, validation: 5000}
+model:
+  init: he_uniform
+  layers: %s
+train: {optimizer: momentum, momentum: 0.9, learning_rate: 0.01, batch_size: 64}
+"""
+MAX_NET = ("[{conv: 8, kernel: 3}, {pool: max, size: 2}, {conv: 16, kernel: 3, padding: same},"
+           " {pool: max, size: 2}, {dropout: 0}, {dense: 32}]")
+AVG_NET = ("[{conv: 8, kernel: 5, padding: same}, {pool: avg, size: 2}, {conv: 16, kernel: 3, stride: 2},"
+           " {conv: 10, kernel: 1}, {pool: global_avg}]")
+# (name, layers, model settings)
+CNN_CASES = [
+    ("max-pool relu", MAX_NET, "{activation: relu}"),
+    ("max-pool leaky_relu 0.01", MAX_NET, "{activation: leaky_relu, alpha: 0.01}"),
+    ("max-pool prelu per channel", MAX_NET, "{activation: prelu, prelu_sharing: channel}"),
+    ("avg-pool relu", AVG_NET, "{activation: relu}"),
+    ("avg-pool leaky_relu 1/5.5", AVG_NET, "{activation: leaky_relu, alpha: 0.18181818181818182}"),
+    ("avg-pool prelu per channel", AVG_NET, "{activation: prelu, prelu_sharing: channel}"),
+]
 
 
-def idx(name):
-    data = gzip.open(DATA + name + ".gz").read()
-    nd = data[3]
-    dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(nd)]
-    return np.frombuffer(data, np.uint8, offset=4 + 4 * nd).reshape(dims)
-
-
-def act(name):
-    table = {"relu": nn.ReLU, "leaky_relu": lambda: nn.LeakyReLU(0.01), "prelu": lambda: nn.PReLU(1, 0.25),
-             "elu": nn.ELU, "selu": nn.SELU, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "linear": nn.Identity}
-    if name not in table:
-        sys.exit(f"torch_lockstep: {name}: not comparable in lock step (one of {', '.join(table)})")
-    return table[name]()
+def lockstep(config_path, sets, steps):
+    """Runs both halves; returns (actbench's line, PyTorch's line, largest
+    parameter difference, largest parameter)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        p = subprocess.run([TOOL, config_path, str(steps), tmp] + sets, capture_output=True, text=True)
+        if p.returncode != 0:
+            sys.exit(f"torch_lockstep: {TOOL} failed (exit {p.returncode}): {p.stderr.strip()}")
+        import json
+        cfg = json.load(open(os.path.join(tmp, "config.json")))
+        init = np.fromfile(os.path.join(tmp, "init.bin"), np.float32)
+        final = np.fromfile(os.path.join(tmp, "final.bin"), np.float32)
+    m = cfg["model"]
+    if m["activation"] == "rrelu":
+        sys.exit("torch_lockstep: rrelu draws random slopes: not comparable in lock step")
+    if any(spec.get("dropout", 0) > 0 for spec in m.get("layers", [])):
+        sys.exit("torch_lockstep: dropout draws random masks: set its rate to 0 for a lock step")
+    xtr, ytr, xte, yte = load(cfg)
+    net = build_net(cfg)
+    params = actbench_params(net)
+    if sum(q.numel() for q in params) != init.size:
+        sys.exit(f"torch_lockstep: actbench wrote {init.size} parameters, the PyTorch network has "
+                 f"{sum(q.numel() for q in params)}: the layouts differ")
+    off = 0
+    with torch.no_grad():
+        for q in params:
+            q.copy_(torch.tensor(init[off:off + q.numel()]).view_as(q))
+            off += q.numel()
+    t = cfg["train"]
+    if t["optimizer"] == "adam":
+        opt = torch.optim.Adam(net.parameters(), lr=t["learning_rate"], betas=(t["beta1"], t["beta2"]),
+                               eps=t["epsilon"])
+    else:
+        mom = t.get("momentum", 0.0) if t["optimizer"] in ("momentum", "nesterov") else 0.0
+        opt = torch.optim.SGD(net.parameters(), lr=t["learning_rate"], momentum=mom,
+                              nesterov=t["optimizer"] == "nesterov")
+    bs = t["batch_size"]
+    n = min(steps * bs, len(xtr))
+    loss_fn, total = nn.CrossEntropyLoss(), 0.0
+    net.train()
+    for i in range(0, n, bs):
+        opt.zero_grad()
+        loss = loss_fn(net(xtr[i:i + bs]), ytr[i:i + bs])
+        loss.backward()
+        opt.step()
+        total += loss.item() * len(ytr[i:i + bs])
+    net.eval()
+    with torch.no_grad():
+        tl, correct = 0.0, 0
+        for i in range(0, len(xte), 1000):
+            o = net(xte[i:i + 1000])
+            tl += loss_fn(o, yte[i:i + 1000]).item() * len(o)
+            correct += (o.argmax(1) == yte[i:i + 1000]).sum().item()
+    mine = np.concatenate([q.detach().numpy().ravel() for q in params])
+    theirs = p.stdout.strip()
+    ours = (f"pytorch:  {-(-n // bs)} steps, mean training loss {total / n:.6f}, test loss {tl / len(xte):.6f}, "
+            f"test accuracy {correct / len(xte):.4f}")
+    return theirs, ours, float(np.abs(mine - final).max()), float(np.abs(final).max())
 
 
 def main():
-    if any(a in ("-h", "--help") for a in sys.argv[1:]):
-        print(__doc__)
-        return
-    name = sys.argv[1] if len(sys.argv) > 1 else "relu"
-    steps = int(sys.argv[2]) if len(sys.argv) > 2 else 10
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+                                 usage=argparse.SUPPRESS)
+    ap.add_argument("args", nargs="*", help="[ACTIVATION] [STEPS], or [STEPS] with --config or --cnn")
+    ap.add_argument("--config")
+    ap.add_argument("--set", action="append", default=[])
+    ap.add_argument("--cnn", action="store_true")
+    ap.add_argument("--tolerance", type=float)
+    a = ap.parse_args()
     torch.set_num_threads(1)
+    pos = list(a.args)
+    steps = 10
+    if pos and pos[-1].isdigit():
+        steps = int(pos.pop())
+    if (a.config or a.cnn) and pos or len(pos) > 1 or (a.config and a.cnn):
+        ap.error("give ACTIVATION [STEPS], --config FILE [STEPS] or --cnn [STEPS]")
+    tol = a.tolerance if a.tolerance is not None else (1e-5 if a.cnn else None)
+    worst = 0.0
     with tempfile.TemporaryDirectory() as tmp:
-        out = subprocess.run([os.path.join(ROOT, "build/tools/lockstep"), name, str(steps), tmp],
-                             check=True, capture_output=True, text=True).stdout
-        init = np.fromfile(os.path.join(tmp, "init.bin"), np.float32)
-        final = np.fromfile(os.path.join(tmp, "final.bin"), np.float32)
-    n = min(steps * 128, 55000)
-    xtr = torch.tensor(idx("train-images-idx3-ubyte").reshape(-1, 784)[:n].astype(np.float32) / 255)
-    ytr = torch.tensor(idx("train-labels-idx1-ubyte")[:n].astype(np.int64))
-    xte = torch.tensor(idx("t10k-images-idx3-ubyte").reshape(-1, 784).astype(np.float32) / 255)
-    yte = torch.tensor(idx("t10k-labels-idx1-ubyte").astype(np.int64))
-    layers, params, width = [], [], 784
-    for w in (300, 100, 10):
-        lin = nn.Linear(width, w)
-        layers.append(lin)
-        params += [lin.weight, lin.bias]
-        if w != 10:
-            a = act(name)
-            layers.append(a)
-            params += list(a.parameters())
-        width = w
-    net = nn.Sequential(*layers)
-    off = 0
-    with torch.no_grad():
-        for p in params:
-            p.copy_(torch.tensor(init[off:off + p.numel()]).view_as(p))
-            off += p.numel()
-    opt = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9)
-    loss_fn, total = nn.CrossEntropyLoss(), 0.0
-    for i in range(0, n, 128):
-        opt.zero_grad()
-        loss = loss_fn(net(xtr[i:i + 128]), ytr[i:i + 128])
-        loss.backward()
-        opt.step()
-        total += loss.item() * len(ytr[i:i + 128])
-    with torch.no_grad():
-        o = net(xte)
-        tl, ta = loss_fn(o, yte).item(), (o.argmax(1) == yte).float().mean().item()
-    mine = np.concatenate([p.detach().numpy().ravel() for p in params])
-    print(out.strip())
-    print(f"pytorch:  {-(-n // 128)} steps, mean training loss {total / n:.6f}, test loss {tl:.6f}, test accuracy {ta:.4f}")
-    print(f"largest parameter difference {np.abs(mine - final).max():.3g} (largest parameter {np.abs(final).max():.3g})")
+        if a.cnn:
+            cases = []
+            for name, layers, model in CNN_CASES:
+                path = os.path.join(tmp, f"case{len(cases)}.yaml")
+                with open(path, "w") as f:
+                    f.write(CNN_BASE % layers)
+                cases.append((name, path, [f"model={model}"]))
+        elif a.config:
+            cases = [(a.config, a.config, [])]
+        else:
+            path = os.path.join(tmp, "mlp.yaml")
+            with open(path, "w") as f:
+                f.write(MLP % (pos[0] if pos else "relu"))
+            cases = [(pos[0] if pos else "relu", path, [])]
+        for name, path, sets in cases:
+            theirs, ours, diff, big = lockstep(path, sets + a.set, steps)
+            worst = max(worst, diff)
+            verdict = "" if tol is None else ("  ok" if diff <= tol else f"  EXCEEDS {tol:g}")
+            if a.cnn:
+                print(f"{name:<28} {theirs.split(': ', 1)[1]}")
+                print(f"{'':<28} {ours.split(':  ', 1)[1]}")
+                print(f"{'':<28} largest parameter difference {diff:.3g} (largest parameter {big:.3g}){verdict}",
+                      flush=True)
+            else:
+                print(theirs)
+                print(ours)
+                print(f"largest parameter difference {diff:.3g} (largest parameter {big:.3g}){verdict}")
+    if a.cnn:
+        print(f"largest difference over {len(cases)} cases: {worst:.3g}")
+    sys.exit(1 if tol is not None and worst > tol else 0)
 
 
 if __name__ == "__main__":

@@ -1,25 +1,32 @@
 /* lockstep.c: the engine's half of a lock-step comparison with PyTorch
- * (scripts/torch_lockstep.py runs the other half). Builds the
- * 784-300-100-10 network of quick.yaml with the given activation (seed 1,
- * he_uniform), writes its initial parameters to DIR/init.bin, trains STEPS
- * batches of 128 of Fashion-MNIST in file order (no shuffling) with SGD and
- * momentum 0.9 at learning rate 0.01, then writes DIR/final.bin and prints
- * the mean training loss and the test loss and accuracy.
- * Parameters are float32, per layer: W (out x in, row-major), b, then the
- * PReLU alpha after each hidden layer's b.
- * usage: lockstep ACTIVATION STEPS DIR */
+ * (scripts/torch_lockstep.py runs the other half). Reads an experiment
+ * file and takes its first run (its model, layer list included, its
+ * initialiser, optimiser, learning rate, batch size, seed and data), writes
+ * the run's resolved configuration to DIR/config.json and its initial
+ * parameters to DIR/init.bin, trains STEPS batches of the training split in
+ * file order (no shuffling, constant rate), then writes DIR/final.bin and
+ * prints the mean training loss and the test loss and accuracy.
+ * Parameters are float32 in the network's order: per dense or conv layer
+ * its kernel (dense: out x in, row-major; conv: out_channels x in_channels
+ * x k x k), its bias, then the PReLU slopes of the activation after it;
+ * the output layer last.
+ * usage: lockstep CONFIG.yaml STEPS DIR [KEY=VALUE]...   (each KEY=VALUE a --set)
+ * exit: 0 done, 1 could not train or write, 2 usage or configuration error */
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include "../../src/config/experiment.h"
 #include "../../src/core/probe.h"
 #include "../../src/core/trainer.h"
 #include "../../src/data/dataset.h"
 
-static int dump(const char *dir, const char *name, const ab_net *net)
+static int write_file(const char *dir, const char *name, const void *data, size_t size)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     FILE *f = fopen(path, "wb");
-    if (!f || fwrite(net->params, sizeof(float), net->n_params, f) != net->n_params) {
+    if (!f || fwrite(data, 1, size, f) != size) {
         fprintf(stderr, "lockstep: %s: cannot write\n", path);
         if (f) fclose(f);
         return -1;
@@ -27,42 +34,59 @@ static int dump(const char *dir, const char *name, const ab_net *net)
     return fclose(f);
 }
 
+static int dump(const char *dir, const char *name, const ab_net *net)
+{
+    return write_file(dir, name, net->params, net->n_params * sizeof(float));
+}
+
 int main(int argc, char **argv)
 {
-    ab_act_kind kind;
-    if (argc != 4 || ab_act_from_name(argv[1], &kind) != 0 || atol(argv[2]) < 1) {
-        fprintf(stderr, "usage: lockstep ACTIVATION STEPS DIR (activation: %s)\n", ab_act_names());
+    if (argc < 4 || atol(argv[2]) < 1) {
+        fprintf(stderr, "usage: lockstep CONFIG.yaml STEPS DIR [KEY=VALUE]...\n");
         return 2;
     }
     long steps = atol(argv[2]);
-    ab_data_spec spec;
-    ab_data_spec_default(&spec);
-    spec.validation = 5000;
+    const char *dir = argv[3];
+    ab_error err = {{0}};
+    ab_experiment *e = NULL;
+    if (ab_experiment_load(&e, argv[1], argv + 4, argc - 4, &err) != AB_OK) {
+        fprintf(stderr, "lockstep: %s\n", err.msg);
+        return 2;
+    }
+    const ab_run_config *rc = ab_experiment_run(e, 0);
+    char *resolved = cJSON_Print(ab_experiment_run_json(e, 0));
     ab_dataset d;
-    ab_error err;
-    if (ab_data_load(&d, &spec, &err) != AB_OK) {
+    if (ab_data_load(&d, &rc->data, &err) != AB_OK) {
         fprintf(stderr, "lockstep: %s\n", err.msg);
-        return 1;
+        free(resolved);
+        ab_experiment_free(e);
+        return 2;
     }
-    ab_model_spec m = {.n_inputs = d.features, .in_c = d.c, .in_h = d.h, .in_w = d.w,
-                       .n_classes = d.classes, .n_hidden = 2, .hidden = {300, 100},
-                       .act = ab_act_default(kind)};
-    ab_init_preset("he_uniform", &m.init);
-    ab_optim_spec o = ab_optim_default(AB_OPT_MOMENTUM);
+    ab_model_spec m = rc->model;
+    m.n_inputs = d.features;
+    m.in_c = d.c, m.in_h = d.h, m.in_w = d.w;
+    m.n_classes = d.classes;
     ab_trainer t;
-    if (ab_trainer_init(&t, &m, &o, 128, d.train.n, 1, &err) != AB_OK) {
+    if (ab_trainer_init(&t, &m, &rc->optim, rc->batch_size, d.train.n, rc->seed, &err) != AB_OK) {
         fprintf(stderr, "lockstep: %s\n", err.msg);
+        ab_data_free(&d);
+        free(resolved);
+        ab_experiment_free(e);
         return 1;
     }
-    long n = steps * 128 < d.train.n ? steps * 128 : d.train.n;
-    int rc = dump(argv[3], "init.bin", &t.net) == 0 ? 0 : 1;
-    ab_epoch_result r = ab_trainer_epoch(&t, d.train.x, d.train.y, n, 0.01f, 0);
+    long n = steps * rc->batch_size < d.train.n ? steps * rc->batch_size : d.train.n;
+    int rc_exit = 0;
+    if (write_file(dir, "config.json", resolved, strlen(resolved)) != 0 || dump(dir, "init.bin", &t.net) != 0)
+        rc_exit = 1;
+    ab_epoch_result r = ab_trainer_epoch(&t, d.train.x, d.train.y, n, (float)rc->schedule.lr, 0);
     double loss, acc;
     ab_net_evaluate(&t.net, d.test.x, d.test.y, (int)d.test.n, &loss, &acc);
     printf("actbench: %ld steps, mean training loss %.6f, test loss %.6f, test accuracy %.4f\n", r.steps,
            r.loss, loss, acc);
-    if (dump(argv[3], "final.bin", &t.net) != 0) rc = 1;
+    if (dump(dir, "final.bin", &t.net) != 0) rc_exit = 1;
     ab_trainer_free(&t);
     ab_data_free(&d);
-    return rc;
+    free(resolved);
+    ab_experiment_free(e);
+    return rc_exit;
 }
