@@ -1,7 +1,8 @@
 # actbench build. `make` builds ./actbench; `make test` runs every test (and
 # the unit tests again under AddressSanitizer + UBSan, and on the other BLAS
-# backend); `make run` runs the default experiment; `make bench` measures the
-# training step. Missing Debian packages are installed by scripts/install-deps.sh.
+# backend); `make run` runs the default experiment, `make run-cnn` the default
+# CNN experiment; `make bench` measures the training step. Missing Debian
+# packages are installed by scripts/install-deps.sh.
 
 # BLAS backend of ab_gemm: openblas (default, in build/) or onednn (oneDNN's
 # dnnl_sgemm, in build/onednn: the two builds never share an object).
@@ -53,7 +54,7 @@ TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 LIB      := $(BUILD)/libactbench.a
 
-.PHONY: all deps run test test-slurm unit tools bench clean FORCE
+.PHONY: all deps run run-cnn test test-slurm unit tools bench clean FORCE
 # keep intermediate objects (tests/support) between builds
 .SECONDARY:
 .DEFAULT_GOAL := all
@@ -113,6 +114,11 @@ tools: $(TOOL_BIN)
 run: all
 	./actbench run configs/quick.yaml -o $(BUILD)/results/quick --resume
 	./actbench report $(BUILD)/results/quick
+
+# The default convolutional experiment (results/cnn_quick is the committed copy).
+run-cnn: all
+	./actbench run configs/cnn_quick.yaml -o $(BUILD)/results/cnn_quick --resume
+	./actbench report $(BUILD)/results/cnn_quick
 
 # Every unit test binary and test script, then the unit tests again with
 # -fsanitize=address,undefined in build/asan and on the other BLAS backend

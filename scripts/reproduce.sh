@@ -1,6 +1,7 @@
 #!/bin/sh
 # reproduce.sh: runs the experiments whose results are committed under
-# results/ (by default all seven of configs/), then writes
+# results/ (by default every experiment of configs/: the seven MLP ones,
+# then the four CNN ones and cnn_torch_check), then writes
 # beside each summary.json the comparison (report.txt, report.csv,
 # report.json) and the figures (figures/*.png). Finished runs are kept
 # (--resume), so it can be stopped and started again.
@@ -12,7 +13,7 @@ ACTBENCH=${ACTBENCH:-./actbench}
 jobs=
 case ${1:-} in
 -h | --help)
-    sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
     exit 0
     ;;
 -j)
@@ -21,7 +22,8 @@ case ${1:-} in
     shift 2
     ;;
 esac
-[ $# -gt 0 ] || set -- quick paper dying_relu alpha_sweep small_data init_schemes deep
+[ $# -gt 0 ] || set -- quick paper dying_relu alpha_sweep small_data init_schemes deep \
+    cnn_quick cnn_torch_check cnn_paper cnn_small_data cnn_dying
 status=0
 for name in "$@"; do
     [ -f "configs/$name.yaml" ] || { echo "reproduce.sh: configs/$name.yaml: no such experiment" >&2; exit 2; }
