@@ -274,6 +274,8 @@ def context_line(runs, swept):
         h = r0.get("model.hidden")
         same = isinstance(h, list) and len(h) > 4 and len(set(h)) == 1
         parts.append(f"hidden {len(h)} x {h[0]}" if same else "hidden " + canon(h))
+    if const("model.layers"):
+        parts.append(layers_text(r0.get("model.layers")))
     if const("train.optimizer"):
         parts.append(str(r0.get("train.optimizer")))
     if const("train.learning_rate"):
@@ -335,6 +337,35 @@ def step_series(group, layer):
             if isinstance(st.get("step"), int) and finite(dead) and finite(units) and units > 0:
                 by_step.setdefault(st["step"], []).append(dead / units)
     return [(k, stats(v)) for k, v in sorted(by_step.items())]
+def layer_title(runs, layer):
+    """"conv layer 1 (16 channels)", "hidden layer 3 (64 units)": the probed
+    layer's kind and width from the runs' first epoch (run files before
+    convolutional networks have no kind: dense)."""
+    kinds = {layer_value(e, layer, "kind") or "dense" for r in runs for e in r.epochs[:1]
+             if layer_value(e, layer, "units") is not None}
+    widths = {layer_value(e, layer, "units") for r in runs for e in r.epochs[:1]} - {None}
+    kind = kinds.pop() if len(kinds) == 1 else None
+    title = f"{'conv' if kind == 'conv' else 'hidden'} layer {layer}"
+    if len(widths) == 1:
+        title += f" ({widths.pop()} {'channels' if kind == 'conv' else 'units'})"
+    return title
+
+
+def layers_text(layers):
+    """A model.layers list in one line: conv16k3-max2-conv32k3-max2-dense64."""
+    parts = []
+    for spec in layers if isinstance(layers, list) else []:
+        if not isinstance(spec, dict):
+            continue
+        if "conv" in spec:
+            parts.append(f"conv{spec['conv']}k{spec.get('kernel')}" + (f"s{spec['stride']}" if spec.get("stride", 1) != 1 else ""))
+        elif "pool" in spec:
+            parts.append("gap" if spec["pool"] == "global_avg" else f"{spec['pool']}{spec.get('size')}")
+        elif "dropout" in spec:
+            parts.append(f"drop{fmt_value(spec['dropout'])}")
+        elif "dense" in spec:
+            parts.append(f"dense{spec['dense']}")
+    return "-".join(parts)
 
 
 def layer_value(e, layer, field):

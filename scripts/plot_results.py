@@ -11,6 +11,7 @@ Figures (--which):
                                accuracy over epochs (epoch 0 = initialisation),
                                mean over seeds with a band, one line per variant
   dead    dead_fraction.png    dead fraction over epochs, one panel per hidden layer
+                               (conv layers: dead channels)
   lr      dead_vs_lr.png       final dead fraction against train.learning_rate
                                (log scale), one panel per layer; needs >= 2 rates
   alpha   accuracy_vs_alpha.png  leaky_relu test accuracy (and final dead
@@ -27,8 +28,8 @@ import os
 import sys
 
 from plot_data import (PROG, assign_colors, context_line, diverged_at, epoch_series, FIGURES, FILES,
-                       finite, layer_value, load_dirs, make_groups, n_layers, stats, step_series,
-                       swept_paths, UsageError, warn, x_series)
+                       finite, layer_title, layer_value, load_dirs, make_groups, n_layers, stats,
+                       step_series, swept_paths, UsageError, warn, x_series)
 
 
 # ---------------------------------------------------------------- figures
@@ -151,20 +152,19 @@ def fig_dead(runs, names, out, band, plt):
             pts = [(k, st) for k, st in pts if st]
             depth_ax.plot([k for k, _ in pts], [st[0] for _, st in pts], color=g.color, marker=g.marker, ms=3)
         depth_ax.set_title(f"after training, by layer (all {L})", fontsize=10.5)
-        depth_ax.set_xlabel("hidden layer")
+        depth_ax.set_xlabel("hidden layer (dense or conv)")
         depth_ax.set_ylabel("final dead fraction (mean over seeds)")
         depth_ax.set_ylim(bottom=0)
     for k, ax in zip(shown, axes):
-        widths = {layer_value(e, k, "units") for r in runs for e in r.epochs[:1]} - {None}
         for g in groups:
             plot_band(ax, epoch_series(g, lambda e, k=k: layer_value(e, k, "dead_fraction")),
                       g.color, f"{g.label} ({g.counts()})", band, g.marker)
-        ax.set_title(f"hidden layer {k}" + (f" ({widths.pop()} units)" if len(widths) == 1 else ""),
-                     fontsize=10.5)
-        ax.set_ylabel("dead fraction of the layer's units")
+        ax.set_title(layer_title(runs, k), fontsize=10.5)
+        ax.set_ylabel("dead fraction of the layer's units (channels)")
         ax.set_ylim(bottom=0)
         integer_epochs(ax)
-    figure_title(fig, "Dead units over training (pre-activation ≤ 0 on every probe example)",
+    figure_title(fig, "Dead units over training (pre-activation ≤ 0 on every probe example; "
+                      "a conv channel: at every position)",
                  names, runs, swept, band_note(band) + "; for leaky variants such units are 'comatose', not dead")
     return finish(fig, plt, axes, out, FILES["dead"])
 
@@ -200,7 +200,7 @@ def fig_lr(runs, names, out, band, plt):
             plot_errorbars(ax, x_series(g, "train.learning_rate", dead_k), g.color,
                            f"{g.label} ({diverged_at(g, 'train.learning_rate')})", band, marker=g.marker)
         ax.set_xscale("log")
-        ax.set_title(f"hidden layer {k}", fontsize=10.5)
+        ax.set_title(layer_title(runs, k), fontsize=10.5)
         ax.set_xlabel("learning rate (train.learning_rate, log scale)")
         ax.set_ylabel("final dead fraction")
         ax.set_ylim(bottom=0)
@@ -277,7 +277,7 @@ def fig_steps(runs, names, out, band, plt):
     for k, ax in enumerate(axes, start=1):
         for g in groups:
             plot_band(ax, step_series(g, k), g.color, f"{g.label} ({g.counts()})", band, g.marker)
-        ax.set_title(f"hidden layer {k}", fontsize=10.5)
+        ax.set_title(layer_title(stepped, k), fontsize=10.5)
         ax.set_xlabel("training step (0 = initialisation)")
         ax.set_ylabel("dead fraction of the layer's units")
         ax.set_ylim(bottom=0)
