@@ -1,7 +1,7 @@
 #!/bin/sh
 # reproduce.sh: runs the experiments whose results are committed under
 # results/ (by default every experiment of configs/: the seven MLP ones,
-# then the four CNN ones), then writes
+# then the five CNN ones), then writes
 # beside each summary.json the comparison (report.txt, report.csv,
 # report.json) and the figures (figures/*.png). Finished runs are kept
 # (--resume), so it can be stopped and started again.
@@ -23,7 +23,7 @@ case ${1:-} in
     ;;
 esac
 [ $# -gt 0 ] || set -- quick paper dying_relu alpha_sweep small_data init_schemes deep \
-    cnn_quick cnn_paper cnn_small_data cnn_dying
+    cnn_quick cnn_torch_check cnn_paper cnn_small_data cnn_dying
 status=0
 for name in "$@"; do
     [ -f "configs/$name.yaml" ] || { echo "reproduce.sh: configs/$name.yaml: no such experiment" >&2; exit 2; }
