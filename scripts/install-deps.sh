@@ -4,6 +4,8 @@
 #   sh scripts/install-deps.sh           the build, the data and the tests
 #   sh scripts/install-deps.sh slurm     also Slurm and munge, for make test-slurm
 #   sh scripts/install-deps.sh fuzz      also clang and libFuzzer, for make fuzz
+#   sh scripts/install-deps.sh torch     also PyTorch, for the checks against it
+#                                        (scripts/torch_*.py, tests/test_torch.sh)
 # Optional groups are installed only when named: plain make never installs them.
 # On a machine without make (a minimal Debian), run it once by hand first.
 set -eu
@@ -17,7 +19,9 @@ for group in "$@"; do
     slurm) PKGS="$PKGS slurm-wlm slurmctld slurmd slurm-client munge" ;;
     # clang with its sanitizer and libFuzzer runtimes
     fuzz) PKGS="$PKGS clang libclang-rt-dev" ;;
-    *) echo "install-deps: unknown group '$group' (known: slurm, fuzz)" >&2; exit 2 ;;
+    # PyTorch for /usr/bin/python3: the lock-step and distribution checks
+    torch) PKGS="$PKGS python3-torch" ;;
+    *) echo "install-deps: unknown group '$group' (known: slurm, fuzz, torch)" >&2; exit 2 ;;
     esac
 done
 missing=""
