@@ -243,7 +243,7 @@ def variant_name(m):
     if name in ("leaky_relu", "prelu", "elu"):
         name += f" {m['alpha']:.4g}"
     if name.startswith("prelu") and m.get("prelu_sharing") == "unit":
-        name += " per unit"
+        name += " per channel" if any("conv" in spec for spec in m.get("layers", [])) else " per unit"
     if m["activation"] == "rrelu":
         name += f" ({rrelu_form(m)})"
     return name
