@@ -338,14 +338,16 @@ def step_series(group, layer):
                 by_step.setdefault(st["step"], []).append(dead / units)
     return [(k, stats(v)) for k, v in sorted(by_step.items())]
 def layer_title(runs, layer):
-    """"conv layer 1 (16 channels)", "hidden layer 3 (64 units)": the probed
+    """"conv layer 1 (16 channels)", "dense layer 3 (64 units)" in a network
+    with conv layers, "hidden layer 2 (100 units)" in an MLP: the probed
     layer's kind and width from the runs' first epoch (run files before
     convolutional networks have no kind: dense)."""
-    kinds = {layer_value(e, layer, "kind") or "dense" for r in runs for e in r.epochs[:1]
-             if layer_value(e, layer, "units") is not None}
-    widths = {layer_value(e, layer, "units") for r in runs for e in r.epochs[:1]} - {None}
+    first = [e for r in runs for e in r.epochs[:1]]
+    kinds = {layer_value(e, layer, "kind") or "dense" for e in first if layer_value(e, layer, "units") is not None}
+    widths = {layer_value(e, layer, "units") for e in first} - {None}
     kind = kinds.pop() if len(kinds) == 1 else None
-    title = f"{'conv' if kind == 'conv' else 'hidden'} layer {layer}"
+    cnn = any(lay.get("kind") == "conv" for e in first for lay in e.get("layers") or [])
+    title = f"{kind if kind and cnn else 'hidden'} layer {layer}"
     if len(widths) == 1:
         title += f" ({widths.pop()} {'channels' if kind == 'conv' else 'units'})"
     return title
