@@ -3,7 +3,8 @@
 # synthetic experiment (one result directory per alpha, then the report),
 # its argument handling against a stub actbench, and scripts/plot_results.py
 # on those directories and on a tiny learning-rate sweep (each expected PNG
-# exists and starts with the PNG signature). The plot checks are skipped
+# exists and starts with the PNG signature), and plot_data.py's panel titles
+# for conv and dense layers. The plot checks are skipped
 # when /usr/bin/python3 has no matplotlib. Uses $ACTBENCH (default
 # ./actbench); run from the repository root.
 . "$(dirname "$0")/lib.sh"
@@ -171,6 +172,29 @@ EOF
     run "plot not a result dir" 2 "$PY" "$PLOT" "$tmp"
     run "plot several dirs need -o" 2 "$PY" "$PLOT" "$lr" "$out/alpha_0"
     run "plot unknown figure" 2 "$PY" "$PLOT" "$lr" --which curves,nope
+fi
+
+# ---- plot_data.py: panel titles of conv and dense layers, the layer list in one line
+if "$PY" -c 'import json' 2>/dev/null; then
+    "$PY" - "$root/scripts" >"$tmp/titles" 2>&1 <<'EOF' || true
+import sys
+sys.path.insert(0, sys.argv[1])
+import plot_data as p
+layers = [{"conv": 16, "kernel": 3, "stride": 1, "padding": 0}, {"pool": "max", "size": 2, "stride": 2},
+          {"conv": 10, "kernel": 1, "stride": 2, "padding": 0}, {"dropout": 0.5}, {"pool": "global_avg"}, {"dense": 64}]
+cnn = p.Run({"config": {"model": {"layers": layers}}, "status": "ok", "epochs": [{"epoch": 0, "layers": [
+    {"layer": 1, "kind": "conv", "units": 16}, {"layer": 2, "kind": "conv", "units": 10},
+    {"layer": 3, "kind": "dense", "units": 64}]}]}, "cnn.json")
+mlp = p.Run({"config": {}, "status": "ok", "epochs": [{"epoch": 0, "layers": [{"layer": 1, "units": 300}]}]}, "mlp.json")
+print(p.layer_title([cnn], 1)); print(p.layer_title([cnn], 3)); print(p.layer_title([mlp], 1))
+print(p.layers_text(layers))
+EOF
+    expect "plot title: conv layer" "$(sed -n 1p "$tmp/titles")" "conv layer 1 (16 channels)"
+    expect "plot title: dense layer of a CNN" "$(sed -n 2p "$tmp/titles")" "dense layer 3 (64 units)"
+    expect "plot title: MLP layer" "$(sed -n 3p "$tmp/titles")" "hidden layer 1 (300 units)"
+    expect "plot subtitle: layer list" "$(sed -n 4p "$tmp/titles")" "conv16k3-max2-conv10k1s2-drop0.5-gap-dense64"
+else
+    skip "plot_data.py titles" "$PY is missing"
 fi
 
 finish scripts
