@@ -97,11 +97,33 @@ static ab_status collect_map(ab_spec *spec, ab_settings *s, const ab_ynode *map,
     return AB_OK;
 }
 
+/* model.hidden and model.layers are two spellings of the network: one
+ * mapping may give one of them (a variant's replaces the base's). */
+static ab_status one_network(const ab_settings *s, const char *prefix, ab_error *err)
+{
+    const ab_axis *h = ab_settings_find(s, ab_schema_index("model.hidden"));
+    const ab_axis *l = ab_settings_find(s, ab_schema_index("model.layers"));
+    if (!h || !l) return AB_OK;
+    const ab_axis *later = h->at[0]->line > l->at[0]->line ? h : l, *first = later == h ? l : h;
+    char display[64];
+    snprintf(display, sizeof display, "%s%s", prefix, ab_schema_key(later->key)->path);
+    return ab_ynode_fail(err, later->at[0], display, "give either model.hidden (an MLP's widths) or model.layers "
+                         "(a list of layers), not both (%s is at line %d)", ab_schema_key(first->key)->path,
+                         first->at[0]->line);
+}
+
 ab_status ab_spec_collect(ab_spec *spec, const ab_ynode *root, ab_error *err)
 {
     memset(spec, 0, sizeof *spec);
     spec->root = root;
-    return collect_map(spec, &spec->base, root, "", "", err);
+    ab_status st = collect_map(spec, &spec->base, root, "", "", err);
+    if (st == AB_OK) st = one_network(&spec->base, "", err);
+    for (int i = 0; st == AB_OK && i < spec->n_variants; i++) {
+        char prefix[32];
+        snprintf(prefix, sizeof prefix, "variants[%d].", i);
+        st = one_network(&spec->variants[i], prefix, err);
+    }
+    return st;
 }
 
 static void settings_free(ab_settings *s)

@@ -3,7 +3,8 @@
  * mapping sets a composite value; setting a group (e.g. model={...})
  * merges key by key, and setting a field of a composite value
  * (model.init.scale) changes that field of the file's value (a preset
- * becomes its mapping). An unknown PATH is an unknown-key error. No I/O. */
+ * becomes its mapping); setting model.layers drops model.hidden and the
+ * other way round. An unknown PATH is an unknown-key error. No I/O. */
 #include <stdio.h>
 #include <string.h>
 #include "../core/init.h"
@@ -32,8 +33,21 @@ static ab_status check_path(const char *path, const ab_ynode *at, ab_error *err)
     }
 }
 
+/* model.hidden and model.layers are two spellings of the network: setting
+ * one drops the other from the same mapping. */
+static void drop_other_network(ab_ynode *map, const char *path)
+{
+    const char *other = !strcmp(path, "model.layers") ? "hidden" : !strcmp(path, "model.hidden") ? "layers" : NULL;
+    int i = other ? ab_ynode_find(map, other) : -1;
+    if (i < 0) return;
+    memmove(&map->keys[i], &map->keys[i + 1], (size_t)(map->n - i - 1) * sizeof *map->keys);
+    memmove(&map->items[i], &map->items[i + 1], (size_t)(map->n - i - 1) * sizeof *map->items);
+    map->n--;
+}
+
 static ab_status merge(ab_ypool *pool, ab_ynode *dst, const char *path, const ab_ynode *key, ab_ynode *value)
 {
+    drop_other_network(dst, path);
     int i = ab_ynode_find(dst, key->text);
     const ab_key *k = ab_schema_find(path);
     if (i < 0) return ab_ynode_put(pool, dst, (ab_ynode *)key, value);

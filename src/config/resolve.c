@@ -97,6 +97,14 @@ static ab_status missing(const ab_key *k, const cJSON *run, const ab_choice *c, 
                          cJSON_IsString(v) ? v->valuestring : "?");
 }
 
+/* Every field false or 0. */
+static int all_off(const cJSON *v)
+{
+    for (const cJSON *c = v->child; c; c = c->next)
+        if (cJSON_IsTrue(c) || (cJSON_IsNumber(c) && c->valuedouble != 0)) return 0;
+    return 1;
+}
+
 ab_status ab_resolve(cJSON **out, const ab_choice *c, const cJSON *seed, ab_error *err)
 {
     cJSON *run = cJSON_CreateObject();
@@ -110,6 +118,10 @@ ab_status ab_resolve(cJSON **out, const ab_choice *c, const cJSON *seed, ab_erro
         else if (c->val[i]) v = cJSON_Duplicate(c->val[i], 1);
         else if (k->type == AB_K_NAME) v = cJSON_CreateString(c->default_name);
         else v = ab_schema_default(k, run);
+        if (v && k->type == AB_K_MAPPING && all_off(v)) {
+            cJSON_Delete(v); /* data.augment: {flip: false, crop: 0} is no augmentation, as when absent */
+            continue;
+        }
         if (v) st = put_path(run, k->type == AB_K_SEEDS ? "seed" : k->path, v);
         else if (k->type == AB_K_SEEDS || c->val[i] || k->type == AB_K_NAME || ab_schema_has_default(k, run))
             st = AB_ERR_NOMEM; /* a value that exists could not be copied: never a run without it */

@@ -50,6 +50,8 @@ static void fill_data(ab_data_spec *d, const cJSON *run)
     d->features = (int)num(run, "data.features", 2);
     d->noise = num(run, "data.noise", -1.0);
     d->seed = (uint64_t)num(run, "data.seed", 1);
+    d->augment_flip = flag(run, "data.augment.flip", 0);
+    d->augment_crop = (int)num(run, "data.augment.crop", 0);
 }
 
 static ab_status fill_model(ab_model_spec *m, const cJSON *run, ab_error *err)
@@ -71,6 +73,9 @@ static ab_status fill_model(ab_model_spec *m, const cJSON *run, ab_error *err)
     m->act.prelu_decay = flag(run, "model.prelu_weight_decay", 0);
     for (const cJSON *w = hidden ? hidden->child : NULL; w && m->n_hidden < AB_MAX_HIDDEN; w = w->next)
         m->hidden[m->n_hidden++] = (int)w->valuedouble;
+    const cJSON *layers = ab_config_get(run, "model.layers");
+    if (layers && ab_layers_from_json(m->layers, &m->n_layers, layers) != AB_OK)
+        return ab_fail(err, AB_ERR_ARG, "model.layers: not a resolved list of layers");
     if (cJSON_IsString(init)) {
         if (ab_init_preset(init->valuestring, &m->init) != 0)
             return ab_fail(err, AB_ERR_ARG, "model.init: unknown preset '%s'", init->valuestring);

@@ -47,9 +47,17 @@ static const ab_key KEYS[] = {
      "spirals:" STR(AB_SPIRALS_NOISE) " blobs:" STR(AB_BLOBS_NOISE) " xor:" STR(AB_XOR_NOISE), "data.dataset",
      ">= 0", NULL, SYNTH, NULL, 0, "synthetic noise standard deviation"},
     {"data.seed", AB_K_LONG, "1", NULL, ">= 0", NULL, SYNTH, NULL, 0, "synthetic generation seed"},
+    {"data.augment", AB_K_MAPPING, NULL, NULL, NULL, NULL, NULL, NULL, 0,
+     "training-only augmentation of image data: {flip, crop}"},
+    {"data.augment.flip", AB_K_BOOL, "false", NULL, NULL, NULL, NULL, NULL, 1, "random horizontal flip"},
+    {"data.augment.crop", AB_K_INT, "0", NULL, ">= 0", NULL, NULL, NULL, 1,
+     "zero padding by N pixels, then a random crop back to the image size"},
 
     {"model", AB_K_GROUP, NULL, NULL, NULL, NULL, NULL, NULL, 0, "the network"},
-    {"model.hidden", AB_K_WIDTHS, "300, 100", NULL, NULL, NULL, NULL, NULL, 0, "hidden layer widths"},
+    {"model.layers", AB_K_LAYERS, NULL, NULL, NULL, NULL, NULL, NULL, 0,
+     "the model as a list of layers (conv, pool, dropout, dense); instead of hidden"},
+    {"model.hidden", AB_K_WIDTHS, "300, 100", NULL, NULL, NULL, "!model.layers", NULL, 0,
+     "hidden layer widths (when model.layers is not given)"},
     {"model.activation", AB_K_ENUM, "relu", NULL, NULL, ab_act_names, NULL, NULL, 0, "hidden activation"},
     {"model.alpha", AB_K_FLOAT, "leaky_relu:0.01 prelu:0.25 elu:1", "model.activation", ">= 0", NULL,
      "model.activation=leaky_relu|prelu|elu", NULL, 0, "leak slope, prelu initial slope, elu alpha"},
@@ -59,8 +67,8 @@ static const ab_key KEYS[] = {
      "model.activation=rrelu", NULL, 0, "rrelu lower bound (paper: divisor; pytorch: slope)"},
     {"model.rrelu_upper", AB_K_FLOAT, "paper:8 pytorch:0.33333333333333331", "model.rrelu_form", "> 0", NULL,
      "model.activation=rrelu", NULL, 0, "rrelu upper bound (paper: divisor; pytorch: slope)"},
-    {"model.prelu_sharing", AB_K_ENUM, "layer", NULL, "layer, unit", NULL, "model.activation=prelu", NULL, 0,
-     "one prelu slope per layer or per unit"},
+    {"model.prelu_sharing", AB_K_ENUM, "layer", NULL, "layer, unit, channel", NULL, "model.activation=prelu",
+     NULL, 0, "one prelu slope per layer or per unit (channel: a synonym of unit, recorded as unit)"},
     {"model.prelu_weight_decay", AB_K_BOOL, "false", NULL, NULL, NULL, "model.activation=prelu", NULL, 0,
      "weight decay applies to the prelu slopes"},
     {"model.init", AB_K_INIT, "he_uniform", NULL, NULL, ab_init_preset_names, NULL, NULL, 0,
@@ -170,6 +178,7 @@ ab_status ab_schema_unknown(ab_error *err, const ab_ynode *at, const char *displ
 int ab_schema_rule(const char *rule, const cJSON *run)
 {
     if (!rule) return 1;
+    if (rule[0] == '!') return ab_config_get(run, rule + 1) == NULL;
     const char *eq = strchr(rule, '=');
     char path[64];
     snprintf(path, sizeof path, "%.*s", (int)(eq - rule), rule);

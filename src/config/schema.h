@@ -22,7 +22,9 @@ typedef enum {
     AB_K_LABEL,    /* a CSV column: a name, or a 0-based index */
     AB_K_HEADER,   /* true | false | auto */
     AB_K_WIDTHS,   /* a non-empty list of layer widths */
-    AB_K_INIT      /* a preset name or {scale, mode, distribution} */
+    AB_K_LAYERS,   /* a non-empty list of layer mappings ({conv: 32, kernel: 3}, ...) */
+    AB_K_INIT,     /* a preset name or {scale, mode, distribution} */
+    AB_K_MAPPING   /* a mapping of its part rows (data.augment: {flip, crop}) */
 } ab_ktype;
 
 typedef struct {
@@ -32,9 +34,9 @@ typedef struct {
     const char *by;             /* the path whose value picks the default (NULL: one default) */
     const char *range;          /* numbers: "> 0", ">= 1", "[0, 1)"; enums: "a, b, c" */
     const char *(*names)(void); /* enums whose names belong to another module */
-    const char *when;           /* applies only when "PATH=v1|v2" (NULL: always) */
+    const char *when;           /* applies only when "PATH=v1|v2", or "!PATH": when PATH is absent (NULL: always) */
     const char *need;           /* required when "PATH=v1|v2" */
-    int part;                   /* a field of a composite value (model.init.*), not a setting */
+    int part;                   /* a field of a composite value (model.init.*, data.augment.*), not a setting */
     const char *help;
 } ab_key;
 
@@ -61,12 +63,15 @@ int ab_schema_is_sweep(const ab_key *k, const ab_ynode *node);
  * named in errors (e.g. "variants[0].model.alpha"). */
 ab_status ab_schema_value(cJSON **out, const ab_key *k, const ab_ynode *node, const char *display,
                           ab_error *err);
+/* model.layers (layers.c): a non-empty list of layer mappings into a JSON
+ * array of resolved layer objects; errors at "display[i]" (or its keys). */
+ab_status ab_layers_value(cJSON **out, const ab_ynode *n, const char *display, ab_error *err);
 /* The default of k given the run resolved so far (NULL when it has none). */
 cJSON *ab_schema_default(const ab_key *k, const cJSON *run);
 /* 1 when k has a default for run (so a NULL from ab_schema_default means
  * that memory ran out). */
 int ab_schema_has_default(const ab_key *k, const cJSON *run);
-/* "PATH=v1|v2" holds for run (a NULL rule always holds). */
+/* "PATH=v1|v2" (or "!PATH") holds for run (a NULL rule always holds). */
 int ab_schema_rule(const char *rule, const cJSON *run);
 
 #endif

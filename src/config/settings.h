@@ -61,6 +61,10 @@ typedef struct {
 ab_status ab_sweep_expand(ab_runs *out, const ab_spec *spec, const char *default_name, ab_error *err);
 void ab_runs_free(ab_runs *r);
 
+/* The typed layers of a resolved model.layers array (layers.c); AB_ERR_ARG
+ * when it is not one. */
+ab_status ab_layers_from_json(ab_layer_spec *out, int *n_out, const cJSON *layers);
+
 /* The typed run of a resolved configuration (run_id included). */
 ab_status ab_run_fill(ab_run_config *rc, const cJSON *run, ab_error *err);
 

@@ -28,6 +28,16 @@ static int dedup_add(dedup *d, char *text, int n)
     return 1;
 }
 
+/* The same setting: one key, or model.hidden and model.layers (two
+ * spellings of the network, so a variant's layers replace the base's
+ * hidden and the other way round). */
+static int same_slot(int a, int b)
+{
+    static int hidden = -2, layers = -2;
+    if (hidden == -2) hidden = ab_schema_index("model.hidden"), layers = ab_schema_index("model.layers");
+    return a == b || ((a == hidden || a == layers) && (b == hidden || b == layers));
+}
+
 /* The axes of one variant: the base's, with the variant's replacing them. */
 static int merge_axes(const ab_axis **out, const ab_settings *base, const ab_settings *variant, int seeds_key)
 {
@@ -36,7 +46,7 @@ static int merge_axes(const ab_axis **out, const ab_settings *base, const ab_set
         if (base->axes[i].key != seeds_key) out[m++] = &base->axes[i];
     for (int i = 0; variant && i < variant->n; i++) {
         int j = 0;
-        while (j < m && out[j]->key != variant->axes[i].key) j++;
+        while (j < m && !same_slot(out[j]->key, variant->axes[i].key)) j++;
         out[j] = &variant->axes[i];
         if (j == m) m++;
     }

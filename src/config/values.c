@@ -162,36 +162,38 @@ static ab_status int_list(cJSON **out, const ab_key *k, const ab_ynode *n, const
     return AB_OK;
 }
 
-static ab_status init_value(cJSON **out, const ab_key *k, const ab_ynode *n, const char *display,
-                            ab_error *err)
+/* A mapping of the part rows under k (model.init.*, data.augment.*), each
+ * checked, the missing ones at their defaults, in schema order. */
+static ab_status parts_value(cJSON **out, const ab_key *k, const ab_ynode *n, const char *display,
+                             ab_error *err)
 {
-    if (n->kind != AB_Y_MAP) return enum_value(out, k, n, display, err);
-    static const char *const FIELDS[] = {"model.init.scale", "model.init.mode", "model.init.distribution"};
     char path[300], field[100];
+    size_t plen = strlen(k->path);
     for (int i = 0; i < n->n; i++) {
         snprintf(path, sizeof path, "%s.%s", display, n->keys[i]->text);
-        snprintf(field, sizeof field, "model.init.%s", n->keys[i]->text);
+        snprintf(field, sizeof field, "%s.%s", k->path, n->keys[i]->text);
         const ab_key *f = ab_schema_find(field);
         if (!f || !f->part)
-            return ab_schema_unknown(err, n->keys[i], path, "model.init", n->keys[i]->text);
+            return ab_schema_unknown(err, n->keys[i], path, k->path, n->keys[i]->text);
     }
     cJSON *obj = cJSON_CreateObject();
-    for (int i = 0; i < 3; i++) {
-        const ab_key *f = ab_schema_find(FIELDS[i]);
-        const ab_ynode *v = ab_ynode_get(n, f->path + 11);
+    for (int r = 0; obj && r < ab_schema_count(); r++) {
+        const ab_key *f = ab_schema_key(r);
+        if (!f->part || strncmp(f->path, k->path, plen) || f->path[plen] != '.') continue;
+        const char *leaf = f->path + plen + 1;
+        const ab_ynode *v = ab_ynode_get(n, leaf);
         cJSON *item = NULL;
-        snprintf(path, sizeof path, "%s.%s", display, f->path + 11);
+        snprintf(path, sizeof path, "%s.%s", display, leaf);
         ab_status st = !v ? ((item = ab_schema_default(f, NULL)) ? AB_OK : AB_ERR_NOMEM)
-                     : f->type == AB_K_FLOAT ? number_value(&item, f, v, path, err)
-                                             : enum_value(&item, f, v, path, err);
+                          : ab_schema_value(&item, f, v, path, err);
         if (st != AB_OK) {
             cJSON_Delete(obj);
             return st;
         }
-        cJSON_AddItemToObject(obj, f->path + 11, item);
+        cJSON_AddItemToObject(obj, leaf, item);
     }
     *out = obj;
-    return AB_OK;
+    return obj ? AB_OK : AB_ERR_NOMEM;
 }
 
 int ab_schema_is_sweep(const ab_key *k, const ab_ynode *node)
@@ -200,7 +202,7 @@ int ab_schema_is_sweep(const ab_key *k, const ab_ynode *node)
     switch (k->type) {
     case AB_K_NAME: case AB_K_TEXT: case AB_K_SEEDS: case AB_K_GROUP: case AB_K_VARIANTS:
         return 0;
-    case AB_K_WIDTHS:
+    case AB_K_WIDTHS: case AB_K_LAYERS:
         return node->n > 0 && node->items[0]->kind == AB_Y_SEQ;
     default:
         return 1;
@@ -216,12 +218,26 @@ ab_status ab_schema_value(cJSON **out, const ab_key *k, const ab_ynode *n, const
     switch (k->type) {
     case AB_K_INT: case AB_K_LONG: case AB_K_FLOAT:
         return number_value(out, k, n, display, err);
-    case AB_K_ENUM:
-        return enum_value(out, k, n, display, err);
+    case AB_K_ENUM: {
+        ab_status st = enum_value(out, k, n, display, err);
+        /* a conv layer's unit is its channel: one name, one run ID */
+        if (st == AB_OK && !strcmp(k->path, "model.prelu_sharing") && !strcmp((*out)->valuestring, "channel"))
+            cJSON_SetValuestring(*out, "unit");
+        return st;
+    }
     case AB_K_NAME: case AB_K_TEXT:
         return text_value(out, k, n, display, err);
     case AB_K_INIT:
-        return init_value(out, k, n, display, err);
+        return n->kind == AB_Y_MAP ? parts_value(out, k, n, display, err) : enum_value(out, k, n, display, err);
+    case AB_K_MAPPING:
+        if (n->kind != AB_Y_MAP) {
+            char what[200];
+            snprintf(what, sizeof what, "a mapping (%s)", k->help);
+            return expected(err, n, display, what);
+        }
+        return parts_value(out, k, n, display, err);
+    case AB_K_LAYERS:
+        return ab_layers_value(out, n, display, err);
     case AB_K_BOOL:
         if (!parse_bool(n, &b)) return expected(err, n, display, "true or false");
         *out = cJSON_CreateBool(b);
