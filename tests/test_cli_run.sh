@@ -78,7 +78,8 @@ done
 act val validate "$small"
 expect "validate exit status" "$status" 0
 sed 1d val.out >val.lines
-awk '{print $2}' val.lines | sort >val.ids
+grep -v '^ ' val.lines | awk '{print $2}' | sort >val.ids
+if grep -q '^    total  *[0-9]' val.lines; then pass; else fail "validate prints no layer table: $(head -c 300 val.out)"; fi
 total=$(wc -l <val.ids | tr -d ' ')
 expect "validate runs of cli_small" "$total" 6
 act dry run "$small" --dry-run -o dry
@@ -125,8 +126,8 @@ else
 fi
 
 # ---- --shard K/N runs the runs whose validate index i has (i - 1) mod N = K ----
-awk '($1 - 1) % 2 == 0 {print $2}' val.lines | sort >want0
-awk '($1 - 1) % 2 == 1 {print $2}' val.lines | sort >want1
+grep -v '^ ' val.lines | awk '($1 - 1) % 2 == 0 {print $2}' | sort >want0
+grep -v '^ ' val.lines | awk '($1 - 1) % 2 == 1 {print $2}' | sort >want1
 act s0 run "$small" --shard 0/2 -o s0
 expect "--shard 0/2 exit status" "$status" 0
 act s1 run "$small" --shard 1/2 -o s1

@@ -130,7 +130,7 @@ static void print_notes(const ab_plan *p)
     for (int i = 0; i < p->n_notes; i++) fprintf(stderr, "actbench run: %s\n", p->notes[i]);
 }
 
-static int run_experiment(const ab_experiment *e, const run_args *a)
+static int run_experiment(ab_experiment *e, const run_args *a)
 {
     const char *name = ab_experiment_name(e);
     char dir[4096];
@@ -151,11 +151,10 @@ static int run_experiment(const ab_experiment *e, const run_args *a)
     if (a->dry_run) {
         fprintf(stderr, "actbench run: experiment %s%s: %d of %d runs would run (%d already finished in %s)\n",
                 name, shard, p.n, p.total, p.finished, dir);
-        for (int j = 0; j < p.n; j++) {
-            char line[4096];
-            ab_experiment_run_line(line, sizeof line, e, p.jobs[j].index - 1);
-            puts(line);
-        }
+        int *index = calloc((size_t)p.n + 1, sizeof *index);
+        for (int j = 0; index && j < p.n; j++) index[j] = p.jobs[j].index - 1;
+        if (index) ab_print_run_lines(e, index, p.n);
+        free(index);
         goto done;
     }
     if (ab_plan_load_data(&p, e, &err) != AB_OK ||
@@ -212,8 +211,10 @@ int cmd_run(int argc, char **argv)
     }
     ab_experiment *e = NULL;
     ab_error err = {{0}};
-    if (ab_experiment_load(&e, a.config, a.sets, a.n_sets, &err) != AB_OK) {
+    if (ab_experiment_load(&e, a.config, a.sets, a.n_sets, &err) != AB_OK ||
+        ab_experiment_check_shapes(e, &err) != AB_OK) {
         fprintf(stderr, "%s\n", err.msg);
+        ab_experiment_free(e);
         free(a.sets);
         return AB_EXIT_USAGE;
     }

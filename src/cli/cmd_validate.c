@@ -14,7 +14,10 @@ static const char USAGE[] =
     "\n"
     "Check an experiment and print its runs; trains nothing. Prints\n"
     "'experiment NAME: N runs', then one line per run: its 1-based index, its\n"
-    "run ID and the value of every key that differs between runs.\n"
+    "run ID and the value of every key that differs between runs. Under a run\n"
+    "whose network differs from the run before it: every layer's output shape\n"
+    "(C x H x W) and parameter count on the data's input shape (read from the\n"
+    "data's headers; a layer that does not fit is an error at its line).\n"
     "\n"
     "options:\n"
     "  --set KEY=VALUE  override a key, e.g. --set model.alpha=0.2; VALUE is YAML,\n"
@@ -32,15 +35,11 @@ static int usage_error(const char *fmt, const char *arg)
     return AB_EXIT_USAGE;
 }
 
-static void print_runs(const ab_experiment *e)
+static void print_runs(ab_experiment *e)
 {
     int n = ab_experiment_n_runs(e);
     printf("experiment %s: %d runs\n", ab_experiment_name(e), n);
-    for (int i = 0; i < n; i++) {
-        char line[4096];
-        ab_experiment_run_line(line, sizeof line, e, i);
-        puts(line);
-    }
+    ab_print_run_lines(e, NULL, n);
 }
 
 static int print_json(const ab_experiment *e)
@@ -104,8 +103,10 @@ int cmd_validate(int argc, char **argv)
     }
     ab_experiment *e = NULL;
     ab_error err = {{0}};
-    if (ab_experiment_load(&e, config, sets, n_sets, &err) != AB_OK) {
+    if (ab_experiment_load(&e, config, sets, n_sets, &err) != AB_OK ||
+        ab_experiment_check_shapes(e, &err) != AB_OK) {
         fprintf(stderr, "%s\n", err.msg);
+        ab_experiment_free(e);
         free(sets);
         return AB_EXIT_USAGE;
     }

@@ -11,4 +11,10 @@ int cmd_validate(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_summarize(int argc, char **argv);
 
+typedef struct ab_experiment ab_experiment;
+/* The runs index[0..n) (NULL: 0..n-1) as 'validate' prints them: one line
+ * each, and the layer table under a run whose network differs from the one
+ * printed before it (run_lines.c). */
+void ab_print_run_lines(ab_experiment *e, const int *index, int n);
+
 #endif

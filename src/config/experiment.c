@@ -9,14 +9,6 @@
 #include "schema.h"
 #include "settings.h"
 
-struct ab_experiment {
-    char name[128];
-    int n_runs;
-    cJSON **json;            /* resolved configs, "run_id" first */
-    ab_run_config *runs;
-    int n_swept;
-    char **swept;
-};
 
 /* The file's base name without .yaml/.yml, other characters as '_'. */
 static void default_name(char *out, size_t size, const char *path)
@@ -52,19 +44,24 @@ static cJSON *with_id(cJSON *run, const char *id)
     return out;
 }
 
-/* 1 when path takes two or more values among the runs it applies to. */
+/* 1 when path takes two or more values among the runs it applies to; for
+ * the network (model.hidden, model.layers), being absent from some runs is
+ * one more value (a variant with layers and one with hidden differ). */
 static int differs(const ab_experiment *e, const char *path)
 {
     char *first = NULL;
-    int diff = 0;
+    int diff = 0, absent = 0, network = !strcmp(path, "model.hidden") || !strcmp(path, "model.layers");
     for (int i = 0; !diff && i < e->n_runs; i++) {
         const cJSON *v = ab_config_get(e->json[i], path);
+        absent |= !v;
         if (!v) continue;
+        if (network && absent) diff = 1;
         char *t = ab_config_canonical(v, NULL);
         if (!first) first = t, t = NULL;
         else diff = !t || strcmp(first, t);
         free(t);
     }
+    if (network && absent && first) diff = 1;
     free(first);
     return diff;
 }
@@ -114,6 +111,7 @@ static ab_status build(ab_experiment *e, ab_ypool *pool, const char *path, char 
         if (!(e->json[i] = with_id(runs.runs[i], rc->run_id))) st = AB_ERR_NOMEM;
         else e->n_runs++;
     }
+    if (st == AB_OK) st = ab_origins_keep(e, &runs);
     ab_runs_free(&runs);
     if (st == AB_OK) {
         snprintf(e->name, sizeof e->name, "%s", e->runs[0].name);
@@ -144,6 +142,7 @@ void ab_experiment_free(ab_experiment *e)
     free(e->json);
     free(e->runs);
     free(e->swept);
+    ab_origins_free(e);
     free(e);
 }
 

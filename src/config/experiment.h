@@ -7,6 +7,7 @@
 #define AB_EXPERIMENT_H
 
 #include <cjson/cJSON.h>
+#include "../core/model_shape.h"
 #include "../core/status.h"
 #include "run_config.h"
 
@@ -37,6 +38,23 @@ const char *ab_experiment_swept(const ab_experiment *e, int k);
  * 1-based index and every swept path ("-" where it does not apply),
  * truncated to size. For 'actbench validate' and 'actbench run'. */
 void ab_experiment_run_line(char *buf, unsigned long size, const ab_experiment *e, int i);
+
+/* The layers of run i on its data (shapes.c): the input shape of one
+ * example into *in, then every layer's output shape (C x H x W) and
+ * parameter count into out (AB_MAX_HIDDEN + 1 entries), the implicit output
+ * dense layer last; *n_out entries, *total parameters. The data's shape
+ * comes from its headers (ab_data_shape), read once per distinct data
+ * setting. A layer that does not fit what it receives, or augmentation of
+ * data without an image shape, is a config error located where it was
+ * written ("FILE:LINE:COL: model.layers[2]: ..."); a data set that cannot
+ * be read is "data: ...". */
+ab_status ab_experiment_shapes(ab_experiment *e, int i, ab_layer_shape *in, ab_layer_shape *out, int *n_out,
+                               size_t *total, ab_error *err);
+/* ab_experiment_shapes of every run: the first error. */
+ab_status ab_experiment_check_shapes(ab_experiment *e, ab_error *err);
+/* The layers of run i as text: one line per layer "    LAYER  CxHxW  PARAMETERS",
+ * input first, then "    parameters: N", each ending in a newline. */
+ab_status ab_experiment_shape_text(ab_experiment *e, int i, char *buf, unsigned long size, ab_error *err);
 
 /* The value of a dot path ("model.alpha", "seed") in a resolved config
  * (NULL when absent). */

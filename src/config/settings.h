@@ -6,6 +6,7 @@
 #define AB_SETTINGS_H
 
 #include <cjson/cJSON.h>
+#include "experiment.h"
 #include "run_config.h"
 #include "yaml_tree.h"
 
@@ -56,6 +57,8 @@ ab_status ab_resolve(cJSON **out, const ab_choice *c, const cJSON *seed, ab_erro
 typedef struct {
     int n;
     cJSON **runs;             /* resolved configurations, owned */
+    const ab_ynode **layers_at;  /* per run: the model.layers value it took, or NULL */
+    const ab_ynode **augment_at; /* per run: the data.augment value it took, or NULL */
 } ab_runs;
 
 ab_status ab_sweep_expand(ab_runs *out, const ab_spec *spec, const char *default_name, ab_error *err);
@@ -67,5 +70,37 @@ ab_status ab_layers_from_json(ab_layer_spec *out, int *n_out, const cJSON *layer
 
 /* The typed run of a resolved configuration (run_id included). */
 ab_status ab_run_fill(ab_run_config *rc, const cJSON *run, ab_error *err);
+
+/* ---- the loaded experiment (experiment.c, shapes.c) ---- */
+
+/* Where the items of a value were written, kept after the YAML tree is
+ * gone: "FILE:LINE:COL" (or the "--set ..." text) of each layer of a
+ * model.layers value, or of a data.augment value (n = 1). */
+typedef struct {
+    const ab_ynode *node;    /* while loading only: the value they came from */
+    int n;
+    char **where;
+} ab_origin;
+
+struct ab_experiment {
+    char name[128];
+    int n_runs;
+    cJSON **json;            /* resolved configs, "run_id" first */
+    ab_run_config *runs;
+    int n_swept;
+    char **swept;
+    int n_origins;
+    ab_origin *origins;
+    int *layers_origin;      /* per run: index into origins, -1 when none */
+    int *augment_origin;
+    int n_shapes;            /* data shapes probed so far (shapes.c) */
+    char **shape_keys;       /* canonical data settings of each */
+    int (*shapes)[4];        /* c, h, w, classes */
+};
+
+/* Keep the origins of runs' layers and augment values in e (shapes.c). */
+ab_status ab_origins_keep(ab_experiment *e, const ab_runs *runs);
+/* Free the origins and the data-shape cache. */
+void ab_origins_free(ab_experiment *e);
 
 #endif

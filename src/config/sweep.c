@@ -59,6 +59,7 @@ typedef struct {
     const cJSON *seeds;
     ab_runs *out;
     dedup seen;
+    int layers_key, augment_key;
 } expander;
 
 static ab_status add_point(expander *x, const ab_axis **axes, const int *idx, int m, ab_error *err)
@@ -81,6 +82,8 @@ static ab_status add_point(expander *x, const ab_axis **axes, const int *idx, in
             return ab_fail(err, AB_ERR_NOMEM, "out of memory");
         }
         if (dedup_add(&x->seen, text, x->out->n)) {
+            x->out->layers_at[x->out->n] = x->choice.at[x->layers_key];
+            x->out->augment_at[x->out->n] = x->choice.at[x->augment_key];
             x->out->runs[x->out->n++] = run;
         } else {
             free(text);
@@ -141,7 +144,8 @@ ab_status ab_sweep_expand(ab_runs *out, const ab_spec *spec, const char *default
     int seeds_key = ab_schema_index("seeds"), rows = ab_schema_count();
     const ab_axis *sa = ab_settings_find(&spec->base, seeds_key);
     cJSON *default_seeds = sa ? NULL : ab_schema_default(ab_schema_key(seeds_key), NULL);
-    expander x = {.spec = spec, .out = out, .seeds = sa ? sa->vals[0] : default_seeds};
+    expander x = {.spec = spec, .out = out, .seeds = sa ? sa->vals[0] : default_seeds,
+                  .layers_key = ab_schema_index("model.layers"), .augment_key = ab_schema_index("data.augment")};
     memset(out, 0, sizeof *out);
     double total = x.seeds ? count_points(spec, seeds_key, cJSON_GetArraySize(x.seeds)) : 0;
     if (total < 0) {
@@ -163,8 +167,11 @@ ab_status ab_sweep_expand(ab_runs *out, const ab_spec *spec, const char *default
     x.seen.slot = malloc(slots * sizeof *x.seen.slot);
     x.seen.mask = slots - 1;
     out->runs = calloc((size_t)total + 1, sizeof *out->runs);
+    out->layers_at = calloc((size_t)total + 1, sizeof *out->layers_at);
+    out->augment_at = calloc((size_t)total + 1, sizeof *out->augment_at);
     ab_status st = AB_OK;
-    if (!x.seeds || !x.choice.val || !x.choice.at || !x.seen.text || !x.seen.slot || !out->runs)
+    if (!x.seeds || !x.choice.val || !x.choice.at || !x.seen.text || !x.seen.slot || !out->runs ||
+        !out->layers_at || !out->augment_at)
         st = ab_fail(err, AB_ERR_NOMEM, "out of memory");
     else
         memset(x.seen.slot, 0xff, slots * sizeof *x.seen.slot);
@@ -185,5 +192,7 @@ void ab_runs_free(ab_runs *r)
 {
     for (int i = 0; i < r->n; i++) cJSON_Delete(r->runs[i]);
     free(r->runs);
+    free(r->layers_at);
+    free(r->augment_at);
     memset(r, 0, sizeof *r);
 }

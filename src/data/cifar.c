@@ -74,3 +74,12 @@ ab_status ab_cifar_load(ab_raw *raw, const ab_data_spec *spec, ab_error *err)
     raw->classes = CIFAR_CLASSES;
     return AB_OK;
 }
+
+ab_status ab_cifar_shape(ab_raw *raw, const ab_data_spec *spec, ab_error *err)
+{
+    (void)spec, (void)err;
+    raw->c = CIFAR_C;
+    raw->h = raw->w = CIFAR_HW;
+    raw->classes = CIFAR_CLASSES;
+    return AB_OK;
+}

@@ -32,6 +32,10 @@ ab_status ab_idx_load(ab_raw *raw, const ab_data_spec *spec, ab_error *err);
 ab_status ab_cifar_load(ab_raw *raw, const ab_data_spec *spec, ab_error *err);
 ab_status ab_csv_load(ab_raw *raw, const ab_data_spec *spec, ab_error *err);
 ab_status ab_synthetic_load(ab_raw *raw, const ab_data_spec *spec, ab_error *err);
+/* The same, filling only raw's c, h, w and classes (NULL: load whole). */
+ab_status ab_idx_shape(ab_raw *raw, const ab_data_spec *spec, ab_error *err);
+ab_status ab_cifar_shape(ab_raw *raw, const ab_data_spec *spec, ab_error *err);
+ab_status ab_synthetic_shape(ab_raw *raw, const ab_data_spec *spec, ab_error *err);
 
 /* split.c: validation from the end, train_limit, one allocation. Converts
  * image bytes to float, divided by 255 when scale_images. */

@@ -11,16 +11,17 @@ typedef ab_status (*loader_fn)(ab_raw *raw, const ab_data_spec *spec, ab_error *
 static const struct {
     const char *name;
     loader_fn load;
+    loader_fn shape;      /* c, h, w, classes only (NULL: load) */
     int is_image;
 } SOURCES[] = {
-    {"fashion-mnist", ab_idx_load, 1},
-    {"mnist", ab_idx_load, 1},
-    {"idx", ab_idx_load, 1},
-    {"cifar10", ab_cifar_load, 1},
-    {"csv", ab_csv_load, 0},
-    {"spirals", ab_synthetic_load, 0},
-    {"blobs", ab_synthetic_load, 0},
-    {"xor", ab_synthetic_load, 0},
+    {"fashion-mnist", ab_idx_load, ab_idx_shape, 1},
+    {"mnist", ab_idx_load, ab_idx_shape, 1},
+    {"idx", ab_idx_load, ab_idx_shape, 1},
+    {"cifar10", ab_cifar_load, ab_cifar_shape, 1},
+    {"csv", ab_csv_load, NULL, 0},
+    {"spirals", ab_synthetic_load, ab_synthetic_shape, 0},
+    {"blobs", ab_synthetic_load, ab_synthetic_shape, 0},
+    {"xor", ab_synthetic_load, ab_synthetic_shape, 0},
 };
 #define N_SOURCES (int)(sizeof SOURCES / sizeof SOURCES[0])
 
@@ -123,6 +124,25 @@ ab_status ab_data_load(ab_dataset *out, const ab_data_spec *spec, ab_error *err)
     if (st == AB_OK) st = ab_preprocess_apply(out, pre, is_image, err);
     if (st != AB_OK) ab_data_free(out);
     return st;
+}
+
+ab_status ab_data_shape(ab_dataset *out, const ab_data_spec *spec, ab_error *err)
+{
+    memset(out, 0, sizeof *out);
+    int i = source_index(spec->dataset);
+    if (i < 0)
+        return ab_fail(err, AB_ERR_ARG, "data.dataset: unknown data set \"%s\" (known: %s)",
+                       spec->dataset, ab_data_names());
+    ab_raw raw;
+    memset(&raw, 0, sizeof raw);
+    ab_status st = (SOURCES[i].shape ? SOURCES[i].shape : SOURCES[i].load)(&raw, spec, err);
+    ab_raw_free(&raw);
+    if (st != AB_OK) return st;
+    snprintf(out->name, sizeof out->name, "%s", spec->dataset);
+    out->c = raw.c, out->h = raw.h, out->w = raw.w;
+    out->features = raw.c * raw.h * raw.w;
+    out->classes = raw.classes;
+    return AB_OK;
 }
 
 void ab_data_free(ab_dataset *d)

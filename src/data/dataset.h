@@ -90,6 +90,13 @@ void ab_data_spec_default(ab_data_spec *spec);
  * the file and the fault; out is left empty (nothing to free). */
 ab_status ab_data_load(ab_dataset *out, const ab_data_spec *spec, ab_error *err);
 void ab_data_free(ab_dataset *d);
+/* The shape of one example (c, h, w; flat data is (features, 1, 1)) and the
+ * number of classes, as ab_data_load would give them, without loading the
+ * examples where that is possible: the IDX images header (and for idx the
+ * label files), cifar10's fixed 3x32x32, a synthetic set's parameters; a
+ * csv file is read whole. The c, h, w, classes of out are set, nothing
+ * else; errors as ab_data_load's. */
+ab_status ab_data_shape(ab_dataset *out, const ab_data_spec *spec, ab_error *err);
 /* "fashion-mnist, mnist, idx, cifar10, csv, spirals, blobs, xor" */
 const char *ab_data_names(void);
 int ab_data_is_known(const char *name);

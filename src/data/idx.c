@@ -1,4 +1,5 @@
-/* idx.c: loads the IDX files of MNIST-style sets (fashion-mnist, mnist, idx):
+/* idx.c: loads the IDX files of MNIST-style sets (fashion-mnist, mnist, idx),
+ * or only their image shape and labels (ab_idx_shape, for validate):
  * train/t10k images and labels, each plain or gzip-compressed. Checks magic
  * numbers, counts, shapes and labels; does not split or rescale. */
 #include "data_internal.h"
@@ -115,8 +116,24 @@ static ab_status read_labels(ab_raw_part *part, const char *path, const char *im
     return st;
 }
 
+/* The image header of path (no pixel read) and its count into part->n. */
+static ab_status read_shape(ab_raw_part *part, int shape[3], const char *path, int strict, ab_error *err)
+{
+    gzFile f;
+    ab_status st = ab_file_open(&f, path, err);
+    if (st != AB_OK) return st;
+    idx_header h;
+    st = read_header(f, path, 0, strict, &h, err);
+    gzclose(f);
+    if (st == AB_OK) st = image_shape(&h, path, shape, err);
+    if (st == AB_OK) part->n = h.dims[0];
+    return st;
+}
+
+/* One set (train or t10k): images and labels, or (!pixels) only the image
+ * shape and, unless strict, the labels for max_label. */
 static ab_status load_pair(ab_raw_part *part, int shape[3], const char *dir, const char *prefix,
-                           const char *set, int strict, int *max_label, ab_error *err)
+                           const char *set, int strict, int pixels, int *max_label, ab_error *err)
 {
     char images[1200], labels[1200], name[64];
     snprintf(name, sizeof name, "%s-images-idx3-ubyte", prefix);
@@ -124,12 +141,19 @@ static ab_status load_pair(ab_raw_part *part, int shape[3], const char *dir, con
     if (st != AB_OK) return st;
     snprintf(name, sizeof name, "%s-labels-idx1-ubyte", prefix);
     st = ab_file_find(labels, sizeof labels, dir, name, err);
-    if (st == AB_OK) st = read_images(part, shape, images, strict, err);
+    if (st == AB_OK && pixels) st = read_images(part, shape, images, strict, err);
+    if (st == AB_OK && !pixels) {
+        st = read_shape(part, shape, images, strict, err);
+        if (st != AB_OK || strict) return st;
+        if (!(part->y = malloc((size_t)part->n * sizeof *part->y)))
+            return ab_fail(err, AB_ERR_NOMEM, "%s: out of memory for %ld labels", labels, part->n);
+    }
     if (st == AB_OK) st = read_labels(part, labels, images, set, strict, max_label, err);
     return st;
 }
 
-ab_status ab_idx_load(ab_raw *raw, const ab_data_spec *spec, ab_error *err)
+/* Both sets (pixels) or their shapes and labels only. */
+static ab_status idx_read(ab_raw *raw, const ab_data_spec *spec, int pixels, ab_error *err)
 {
     int fashion = strcmp(spec->dataset, "fashion-mnist") == 0;
     int strict = fashion || strcmp(spec->dataset, "mnist") == 0;
@@ -138,10 +162,11 @@ ab_status ab_idx_load(ab_raw *raw, const ab_data_spec *spec, ab_error *err)
         return ab_fail(err, AB_ERR_ARG, "data.path: the %s data set needs the directory of its "
                        "IDX files", spec->dataset);
     int train_shape[3], test_shape[3], max_label = 0;
-    ab_status st = load_pair(&raw->train, train_shape, dir, "train", spec->dataset, strict,
+    ab_status st = load_pair(&raw->train, train_shape, dir, "train", spec->dataset, strict, pixels,
                              &max_label, err);
     if (st == AB_OK)
-        st = load_pair(&raw->test, test_shape, dir, "t10k", spec->dataset, strict, &max_label, err);
+        st = load_pair(&raw->test, test_shape, dir, "t10k", spec->dataset, strict, pixels, &max_label,
+                       err);
     if (st == AB_OK && memcmp(train_shape, test_shape, sizeof train_shape) != 0)
         st = ab_fail(err, AB_ERR_FORMAT, "%s: test images are %dx%dx%d, training images %dx%dx%d",
                      dir, test_shape[0], test_shape[1], test_shape[2], train_shape[0],
@@ -152,4 +177,14 @@ ab_status ab_idx_load(ab_raw *raw, const ab_data_spec *spec, ab_error *err)
     raw->w = train_shape[2];
     raw->classes = strict ? MNIST_CLASSES : max_label + 1;
     return AB_OK;
+}
+
+ab_status ab_idx_load(ab_raw *raw, const ab_data_spec *spec, ab_error *err)
+{
+    return idx_read(raw, spec, 1, err);
+}
+
+ab_status ab_idx_shape(ab_raw *raw, const ab_data_spec *spec, ab_error *err)
+{
+    return idx_read(raw, spec, 0, err);
 }

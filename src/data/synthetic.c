@@ -118,3 +118,14 @@ ab_status ab_synthetic_load(ab_raw *raw, const ab_data_spec *spec, ab_error *err
     free(centers);
     return st;
 }
+
+ab_status ab_synthetic_shape(ab_raw *raw, const ab_data_spec *spec, ab_error *err)
+{
+    synth_params p;
+    ab_status st = read_params(&p, spec, err);
+    if (st != AB_OK) return st;
+    raw->c = p.features;
+    raw->h = raw->w = 1;
+    raw->classes = p.classes;
+    return AB_OK;
+}
