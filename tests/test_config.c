@@ -1,7 +1,8 @@
 /* test_config.c: the config module: sweeps expand to the right count and
  * order, non-applicable keys do not multiply runs, variants, --set
  * overrides and sweeps, stable run IDs, resolved defaults, canonical
- * numbers, the typed run config and located errors. Writes its YAML into
+ * numbers, the typed run config and located errors; model.layers,
+ * data.augment, prelu_sharing channel, and layer shapes on the data. Writes its YAML into
  * a temporary directory. */
 #include <math.h>
 #include <stdio.h>
@@ -308,6 +309,176 @@ static void test_errors(void)
     expect_error("e10", "train: {epochs: [1, 0]}\n", NULL, "e10.yaml:1:21: train.epochs: expected an integer >= 1");
     expect_error("e11", "x: &a 1\n", NULL, "anchors and aliases are not supported");
     expect_error("e12", "seeds: [1]\n", "model.alpah=1", "did you mean 'alpha'");
+    expect_error("e13", "model:\n  layers: [{conv: 3, kernel: 3}]\n  hidden: [10]\n", NULL,
+                 "e13.yaml:3:11: model.hidden: give either model.hidden (an MLP's widths) or model.layers");
+    expect_error("e14", "variants:\n  - model: {hidden: [1], layers: [{dense: 1}]}\n", NULL,
+                 "e14.yaml:2:34: variants[0].model.layers: give either");
+    expect_error("e15", "model: {layers: [{dense: 1, dropout: 0.1}]}\n", NULL,
+                 "e15.yaml:1:29: model.layers[0].dropout: a layer has exactly one kind, and this one is already 'dense'");
+    expect_error("e16", "model: {layers: [[{dense: 1}], []]}\n", NULL,
+                 "e16.yaml:1:32: model.layers: expected a non-empty list of layers");
+    expect_error("e17", "data: {augment: {crop: 1.5}}\n", NULL, "e17.yaml:1:24: data.augment.crop: expected an integer >= 0, got 1.5");
+    expect_error("e18", "seeds: 1\n", "data.augment.flip=true", "data.augment takes one whole value");
+}
+
+/* model.layers: defaults filled, same padding resolved, typed specs; hidden
+ * gone; a variant's layers replace the base's hidden; --set replaces too. */
+static void test_layers(void)
+{
+    ab_error err;
+    ab_experiment *e = load("layers",
+                            "model:\n  layers:\n    - {conv: 32, kernel: 5, padding: same}\n"
+                            "    - {pool: max, size: 2}\n    - {conv: 8, kernel: 3, stride: 2, padding: 1}\n"
+                            "    - {pool: avg, size: 3, stride: 1}\n    - {pool: global_avg}\n"
+                            "    - {dropout: 0.25}\n    - {dense: 64}\n",
+                            NULL, 0, &err);
+    CHECK(e != NULL, "load: %s", err.msg);
+    if (!e) return;
+    const cJSON *r = ab_experiment_run_json(e, 0);
+    CHECK(!ab_config_get(r, "model.hidden"), "no model.hidden beside model.layers");
+    char *text = ab_config_canonical(ab_config_get(r, "model.layers"), NULL);
+    const char *want = "[{\"conv\":32,\"kernel\":5,\"padding\":2,\"stride\":1},{\"pool\":\"max\",\"size\":2,\"stride\":2},"
+                       "{\"conv\":8,\"kernel\":3,\"padding\":1,\"stride\":2},{\"pool\":\"avg\",\"size\":3,\"stride\":1},"
+                       "{\"pool\":\"global_avg\"},{\"dropout\":0.25},{\"dense\":64}]";
+    CHECK(text && !strcmp(text, want), "resolved layers: %s", text);
+    free(text);
+    const ab_model_spec *m = &ab_experiment_run(e, 0)->model;
+    CHECK(m->n_layers == 7 && m->n_hidden == 0, "typed: %d layers, %d hidden", m->n_layers, m->n_hidden);
+    if (m->n_layers == 7) {
+        const ab_layer_spec *l = m->layers;
+        CHECK(l[0].kind == AB_LSPEC_CONV && l[0].units == 32 && l[0].kernel == 5 && l[0].stride == 1 && l[0].pad == 2,
+              "conv 32 5x5 same");
+        CHECK(l[1].kind == AB_LSPEC_POOL_MAX && l[1].kernel == 2 && l[1].stride == 2, "max pool 2, stride = size");
+        CHECK(l[2].kind == AB_LSPEC_CONV && l[2].stride == 2 && l[2].pad == 1, "conv stride 2 pad 1");
+        CHECK(l[3].kind == AB_LSPEC_POOL_AVG && l[3].kernel == 3 && l[3].stride == 1, "avg pool 3 stride 1");
+        CHECK(l[4].kind == AB_LSPEC_POOL_GLOBAL_AVG, "global average pool");
+        CHECK(l[5].kind == AB_LSPEC_DROPOUT && l[5].rate == 0.25f, "dropout 0.25");
+        CHECK(l[6].kind == AB_LSPEC_DENSE && l[6].units == 64, "dense 64");
+    }
+    ab_experiment_free(e);
+
+    e = load("arch", "model: {hidden: [100]}\nseeds: [1, 2]\nvariants:\n  - {}\n"
+             "  - {model: {layers: [{dense: 100}]}}\n  - {model: {layers: [{conv: 4, kernel: 3}]}}\n", NULL, 0, &err);
+    CHECK(e != NULL, "load: %s", err.msg);
+    if (e) {
+        /* hidden [100] and layers [{dense: 100}] are the same network written two ways,
+           but they are different settings: 6 runs */
+        CHECK(ab_experiment_n_runs(e) == 6, "three architectures x 2 seeds: %d runs", ab_experiment_n_runs(e));
+        CHECK(ab_experiment_run(e, 0)->model.n_layers == 0 && ab_experiment_run(e, 4)->model.n_layers == 1 &&
+              ab_experiment_run(e, 4)->model.layers[0].kind == AB_LSPEC_CONV,
+              "variant layers replace the base's hidden");
+        CHECK(!ab_config_get(ab_experiment_run_json(e, 4), "model.hidden"), "no hidden in a layers run");
+        int swept_layers = 0, swept_hidden = 0;
+        for (int k = 0; k < ab_experiment_n_swept(e); k++) {
+            swept_layers |= !strcmp(ab_experiment_swept(e, k), "model.layers");
+            swept_hidden |= !strcmp(ab_experiment_swept(e, k), "model.hidden");
+        }
+        CHECK(swept_layers && swept_hidden, "layers and hidden are swept paths");
+    }
+    ab_experiment_free(e);
+
+    char *set[] = {"model.layers=[{conv: 2, kernel: 3}, {dense: 10}]"};
+    e = load("setlayers", "model:\n  hidden: [300, 100]\n  activation: relu\n", set, 1, &err);
+    CHECK(e && ab_experiment_run(e, 0)->model.n_layers == 2 && !ab_config_get(ab_experiment_run_json(e, 0), "model.hidden"),
+          "--set model.layers replaces the file's hidden: %s", e ? "" : err.msg);
+    ab_experiment_free(e);
+    char *back[] = {"model.layers=[{dense: 3}]", "model.hidden=[7]"};
+    e = load("sethidden", "model: {activation: relu}\n", back, 2, &err);
+    CHECK(e && ab_experiment_run(e, 0)->model.n_layers == 0 && ab_experiment_run(e, 0)->model.hidden[0] == 7,
+          "a later --set model.hidden replaces an earlier --set model.layers: %s", e ? "" : err.msg);
+    ab_experiment_free(e);
+}
+
+/* data.augment and prelu_sharing channel: typed values, and run IDs that do
+ * not change when augmentation is absent or off, or channel is spelt unit. */
+static void test_augment_and_channel(void)
+{
+    ab_error err;
+    ab_experiment *plain = load("plain", "model: {activation: prelu, prelu_sharing: unit}\n", NULL, 0, &err);
+    ab_experiment *off = load("off", "model: {activation: prelu, prelu_sharing: channel}\n"
+                              "data: {augment: {flip: false, crop: 0}}\n", NULL, 0, &err);
+    ab_experiment *on = load("on", "model: {activation: prelu, prelu_sharing: unit}\n"
+                             "data: {augment: {flip: true, crop: 4}}\n", NULL, 0, &err);
+    CHECK(plain && off && on, "load: %s", err.msg);
+    if (plain && off && on) {
+        CHECK(!strcmp(ab_experiment_run(plain, 0)->run_id, ab_experiment_run(off, 0)->run_id),
+              "augmentation off and channel = unit: the same run ID (%s, %s)", ab_experiment_run(plain, 0)->run_id,
+              ab_experiment_run(off, 0)->run_id);
+        CHECK(strcmp(ab_experiment_run(plain, 0)->run_id, ab_experiment_run(on, 0)->run_id) != 0,
+              "augmentation on: another run ID");
+        CHECK(!strcmp(sval(off, 0, "model.prelu_sharing"), "unit") && ab_experiment_run(off, 0)->model.act.prelu_per_unit,
+              "channel is recorded as unit");
+        CHECK(!ab_config_get(ab_experiment_run_json(off, 0), "data.augment"), "augmentation off is not recorded");
+        const ab_data_spec *d = &ab_experiment_run(on, 0)->data;
+        CHECK(d->augment_flip == 1 && d->augment_crop == 4, "typed augment: flip %d crop %d", d->augment_flip,
+              d->augment_crop);
+        CHECK(ab_experiment_run(plain, 0)->data.augment_flip == 0 && ab_experiment_run(plain, 0)->data.augment_crop == 0,
+              "no augmentation by default");
+    }
+    ab_experiment_free(plain);
+    ab_experiment_free(off);
+    ab_experiment_free(on);
+}
+
+/* Layer shapes on the data's shape, and the located shape errors. */
+static void test_shapes(void)
+{
+    ab_error err;
+    ab_experiment *e = load("shapes", "model:\n  activation: prelu\n  prelu_sharing: channel\n  layers:\n"
+                            "    - {conv: 6, kernel: 5, padding: same}\n    - {pool: max, size: 2}\n"
+                            "    - {conv: 16, kernel: 5}\n    - {pool: avg, size: 2}\n    - {dense: 120}\n",
+                            NULL, 0, &err);
+    CHECK(e != NULL, "load: %s", err.msg);
+    if (e) {
+        ab_layer_shape in, out[AB_MAX_HIDDEN + 1];
+        int n = 0;
+        size_t total = 0;
+        ab_status st = ab_experiment_shapes(e, 0, &in, out, &n, &total, &err);
+        CHECK(st == AB_OK, "shapes: %s", err.msg);
+        /* fashion-mnist 1x28x28 -> 6x28x28 -> 6x14x14 -> 16x10x10 -> 16x5x5 -> 120 -> 10 */
+        CHECK(st == AB_OK && in.c == 1 && in.h == 28 && in.w == 28 && n == 6, "input %dx%dx%d, %d entries", in.c,
+              in.h, in.w, n);
+        if (st == AB_OK && n == 6) {
+            CHECK(out[0].c == 6 && out[0].h == 28 && out[1].h == 14 && out[2].c == 16 && out[2].h == 10 &&
+                  out[3].h == 5 && out[3].w == 5 && out[4].c == 120 && out[4].h == 1 && out[5].c == 10,
+                  "layer shapes");
+            /* by hand, PReLU per channel adds one alpha per filter or unit */
+            size_t want[6] = {6 * 25 + 6 + 6, 0, 16 * 6 * 25 + 16 + 16, 0, 400 * 120 + 120 + 120, 120 * 10 + 10};
+            size_t sum = 0;
+            for (int j = 0; j < 6; j++) {
+                CHECK(out[j].n_params == want[j], "layer %d: %zu parameters, want %zu", j, out[j].n_params, want[j]);
+                sum += want[j];
+            }
+            CHECK(total == sum, "total %zu, want %zu", total, sum);
+        }
+        CHECK(ab_experiment_check_shapes(e, &err) == AB_OK, "check: %s", err.msg);
+    }
+    ab_experiment_free(e);
+
+    e = load("badshape", "data: {dataset: xor}\nmodel:\n  layers:\n    - {dense: 8}\n    - {pool: max, size: 2}\n",
+             NULL, 0, &err);
+    CHECK(e != NULL, "load (shapes are checked after): %s", err.msg);
+    if (e) {
+        ab_status st = ab_experiment_check_shapes(e, &err);
+        CHECK(st != AB_OK && strstr(err.msg, "badshape.yaml:5:7: model.layers[1]: pool max 2 stride 2 received a flat "
+                                             "input of 8 features"),
+              "located shape error: %s", err.msg);
+    }
+    ab_experiment_free(e);
+    char *set[] = {"model.layers=[{conv: 2, kernel: 3, stride: 9}, {conv: 2, kernel: 5}]"};
+    e = load("badset", "seeds: 1\n", set, 1, &err);
+    CHECK(e != NULL, "load: %s", err.msg);
+    if (e) {
+        ab_status st = ab_experiment_check_shapes(e, &err);
+        CHECK(st != AB_OK && strstr(err.msg, "--set model.layers=[{conv: 2, kernel: 3, stride: 9}, {conv: 2, kernel: 5}]: "
+                                             "model.layers[1]: conv 2 5x5 stride 1 pad 0 received 2x3x3"),
+              "shape error of a --set: %s", err.msg);
+    }
+    ab_experiment_free(e);
+    e = load("badpath", "data: {dataset: idx, path: /nonexistent/actbench}\nmodel: {layers: [{dense: 3}]}\n", NULL, 0, &err);
+    CHECK(e && ab_experiment_check_shapes(e, &err) != AB_OK && !strncmp(err.msg, "data: ", 6),
+          "unreadable data: %s", err.msg);
+    ab_experiment_free(e);
 }
 
 int main(void)
@@ -324,6 +495,9 @@ int main(void)
     test_defaults_and_canonical();
     test_errors();
     test_init_field_sets();
+    test_layers();
+    test_augment_and_channel();
+    test_shapes();
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);

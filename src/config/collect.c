@@ -104,7 +104,9 @@ static ab_status one_network(const ab_settings *s, const char *prefix, ab_error 
     const ab_axis *h = ab_settings_find(s, ab_schema_index("model.hidden"));
     const ab_axis *l = ab_settings_find(s, ab_schema_index("model.layers"));
     if (!h || !l) return AB_OK;
-    const ab_axis *later = h->at[0]->line > l->at[0]->line ? h : l, *first = later == h ? l : h;
+    const ab_ynode *hn = h->at[0], *ln = l->at[0];
+    int h_later = hn->line > ln->line || (hn->line == ln->line && hn->col > ln->col);
+    const ab_axis *later = h_later ? h : l, *first = h_later ? l : h;
     char display[64];
     snprintf(display, sizeof display, "%s%s", prefix, ab_schema_key(later->key)->path);
     return ab_ynode_fail(err, later->at[0], display, "give either model.hidden (an MLP's widths) or model.layers "

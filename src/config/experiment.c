@@ -45,23 +45,24 @@ static cJSON *with_id(cJSON *run, const char *id)
 }
 
 /* 1 when path takes two or more values among the runs it applies to; for
- * the network (model.hidden, model.layers), being absent from some runs is
- * one more value (a variant with layers and one with hidden differ). */
+ * a key that may be absent where it applies (model.hidden or model.layers,
+ * data.augment), being absent from some runs is one more value. */
 static int differs(const ab_experiment *e, const char *path)
 {
     char *first = NULL;
-    int diff = 0, absent = 0, network = !strcmp(path, "model.hidden") || !strcmp(path, "model.layers");
+    int diff = 0, absent = 0;
+    int optional = !strcmp(path, "model.hidden") || !strcmp(path, "model.layers") || !strcmp(path, "data.augment");
     for (int i = 0; !diff && i < e->n_runs; i++) {
         const cJSON *v = ab_config_get(e->json[i], path);
         absent |= !v;
         if (!v) continue;
-        if (network && absent) diff = 1;
+        if (optional && absent) diff = 1;
         char *t = ab_config_canonical(v, NULL);
         if (!first) first = t, t = NULL;
         else diff = !t || strcmp(first, t);
         free(t);
     }
-    if (network && absent && first) diff = 1;
+    if (optional && absent && first) diff = 1;
     free(first);
     return diff;
 }
