@@ -318,7 +318,9 @@ static void test_errors(void)
     expect_error("e16", "model: {layers: [[{dense: 1}], []]}\n", NULL,
                  "e16.yaml:1:32: model.layers: expected a non-empty list of layers");
     expect_error("e17", "data: {augment: {crop: 1.5}}\n", NULL, "e17.yaml:1:24: data.augment.crop: expected an integer >= 0, got 1.5");
-    expect_error("e18", "seeds: 1\n", "data.augment.flip=true", "data.augment takes one whole value");
+    expect_error("e18", "seeds: 1\n", "data.augment.crop=-1",
+                 "--set data.augment.crop=-1: data.augment.crop: expected an integer >= 0, got -1");
+    expect_error("e19", "seeds: 1\n", "data.augment.rotate=2", "data.augment.rotate: unknown key");
 }
 
 /* model.layers: defaults filled, same padding resolved, typed specs; hidden
@@ -415,6 +417,18 @@ static void test_augment_and_channel(void)
         CHECK(ab_experiment_run(plain, 0)->data.augment_flip == 0 && ab_experiment_run(plain, 0)->data.augment_crop == 0,
               "no augmentation by default");
     }
+    char *crop[] = {"data.augment.crop=[0, 3]"};
+    ab_experiment *set = load("setcrop", "data:\n  augment: {flip: true}\n", crop, 1, &err);
+    CHECK(set && ab_experiment_n_runs(set) == 2 && ab_experiment_run(set, 0)->data.augment_flip &&
+          ab_experiment_run(set, 0)->data.augment_crop == 0 && ab_experiment_run(set, 1)->data.augment_crop == 3 &&
+          ab_experiment_run(set, 1)->data.augment_flip,
+          "--set data.augment.crop=[0, 3] keeps flip and sweeps crop: %s", set ? "" : err.msg);
+    ab_experiment_free(set);
+    char *flip[] = {"data.augment.flip=true"};
+    set = load("setflip", "seeds: 1\n", flip, 1, &err);
+    CHECK(set && ab_experiment_run(set, 0)->data.augment_flip && ab_experiment_run(set, 0)->data.augment_crop == 0,
+          "--set data.augment.flip=true without an augment in the file: %s", set ? "" : err.msg);
+    ab_experiment_free(set);
     ab_experiment_free(plain);
     ab_experiment_free(off);
     ab_experiment_free(on);

@@ -2,8 +2,8 @@
  * before it is checked. VALUE is read as YAML, so a list sweeps and a
  * mapping sets a composite value; setting a group (e.g. model={...})
  * merges key by key, and setting a field of a composite value
- * (model.init.scale) changes that field of the file's value (a preset
- * becomes its mapping); setting model.layers drops model.hidden and the
+ * (model.init.scale, data.augment.crop) changes that field of the file's
+ * value (a preset becomes its mapping, no augment an empty one); setting model.layers drops model.hidden and the
  * other way round. An unknown PATH is an unknown-key error. No I/O. */
 #include <stdio.h>
 #include <string.h>
@@ -23,7 +23,7 @@ static ab_status check_path(const char *path, const ab_ynode *at, ab_error *err)
         size_t used = strlen(prefix);
         snprintf(prefix + used, sizeof prefix - used, "%s%s", used ? "." : "", word);
         const ab_key *up = parent[0] ? ab_schema_find(parent) : NULL;
-        int composite = up && up->type == AB_K_INIT;
+        int composite = up && (up->type == AB_K_INIT || up->type == AB_K_MAPPING);
         if (up && up->type != AB_K_GROUP && !composite)
             return ab_ynode_fail(err, at, prefix, "%s takes one whole value; set %s instead", parent, parent);
         const ab_key *k = ab_schema_find(prefix);
@@ -73,17 +73,22 @@ static ab_ynode *scalar(ab_ypool *pool, const ab_ysource *src, int line, int col
     return n;
 }
 
-/* The initialiser node v as a new mapping {scale, mode, distribution} that
- * can take one field: a copy of a mapping, or a preset spelled out (v NULL
- * or null: the preset def). Sets *m to NULL when v is neither (an unknown
- * preset or another kind of value: the check reports it where it is). */
-static ab_status as_mapping(ab_ypool *pool, const ab_ynode *v, const char *def, const ab_ysource *src,
-                            ab_ynode **m)
+/* The composite node v as a new mapping that can take one field: a copy of
+ * a mapping, an initialiser preset spelled out as {scale, mode,
+ * distribution} (v NULL or null: the preset def), or, for a mapping without
+ * presets (data.augment: presets 0), {} when v is NULL or null. Sets *m to
+ * NULL when v is none of these (an unknown preset or another kind of value:
+ * the check reports it where it is). */
+static ab_status as_mapping(ab_ypool *pool, const ab_ynode *v, const char *def, int presets,
+                            const ab_ysource *src, ab_ynode **m)
 {
     *m = NULL;
     ab_init_spec spec;
     const char *preset = !v || ab_ynode_is_null(v) ? def : v->kind == AB_Y_SCALAR ? v->text : NULL;
-    int is_preset = preset && ab_init_preset(preset, &spec) == 0;
+    int is_preset = presets && preset && ab_init_preset(preset, &spec) == 0;
+    int empty = !presets && (!v || ab_ynode_is_null(v));
+    if (empty) return (*m = ab_ynode_new(pool, AB_Y_MAP, v ? v->src : src, v ? v->line : 0, v ? v->col : 0))
+                          ? AB_OK : AB_ERR_NOMEM;
     if (!(v && v->kind == AB_Y_MAP) && !is_preset) return AB_OK;
     ab_ynode *map = ab_ynode_new(pool, AB_Y_MAP, v ? v->src : src, v ? v->line : 0, v ? v->col : 0);
     if (!map) return AB_ERR_NOMEM;
@@ -107,9 +112,9 @@ static ab_status as_mapping(ab_ypool *pool, const ab_ynode *v, const char *def, 
 }
 
 /* --set COMPOSITE.FIELD=VALUE (path names the composite, key its last
- * segment in dst): every initialiser of the file's value (one, or each of
- * a sweep) gets field = VALUE; a list VALUE sweeps, so the composite
- * becomes the list of every initialiser with every value. */
+ * segment in dst): every initialiser (or augment mapping) of the file's
+ * value (one, or each of a sweep) gets field = VALUE; a list VALUE sweeps,
+ * so the composite becomes the list of every initialiser with every value. */
 static ab_status set_field(ab_ypool *pool, ab_ynode *dst, const char *path, ab_ynode *key,
                            const char *field, ab_ynode *value, ab_error *err)
 {
@@ -124,7 +129,7 @@ static ab_status set_field(ab_ypool *pool, ab_ynode *dst, const char *path, ab_y
     for (int a = 0; a < n_old; a++)
         for (int b = 0; b < n_val; b++) {
             ab_ynode *item = old_seq ? old->items[a] : old, *map;
-            if (as_mapping(pool, item, k ? k->def : NULL, value->src, &map) != AB_OK)
+            if (as_mapping(pool, item, k ? k->def : NULL, k && k->type == AB_K_INIT, value->src, &map) != AB_OK)
                 return ab_fail(err, AB_ERR_NOMEM, "out of memory");
             if (map) {
                 ab_ynode *v = value_seq ? value->items[b] : value, *name = scalar(pool, value->src, 0, 0, field);
