@@ -44,14 +44,20 @@ static cJSON *with_id(cJSON *run, const char *id)
     return out;
 }
 
+int ab_config_absent_is_value(const char *dot_path)
+{
+    return !strcmp(dot_path, "model.hidden") || !strcmp(dot_path, "model.layers") ||
+           !strcmp(dot_path, "data.augment");
+}
+
 /* 1 when path takes two or more values among the runs it applies to; for
- * a key that may be absent where it applies (model.hidden or model.layers,
- * data.augment), being absent from some runs is one more value. */
+ * a key that may be absent where it applies (ab_config_absent_is_value),
+ * being absent from some runs is one more value. */
 static int differs(const ab_experiment *e, const char *path)
 {
     char *first = NULL;
     int diff = 0, absent = 0;
-    int optional = !strcmp(path, "model.hidden") || !strcmp(path, "model.layers") || !strcmp(path, "data.augment");
+    int optional = ab_config_absent_is_value(path);
     for (int i = 0; !diff && i < e->n_runs; i++) {
         const cJSON *v = ab_config_get(e->json[i], path);
         absent |= !v;

@@ -56,6 +56,17 @@ ab_status ab_experiment_check_shapes(ab_experiment *e, ab_error *err);
  * input first, then "    parameters: N", each ending in a newline. */
 ab_status ab_experiment_shape_text(ab_experiment *e, int i, char *buf, unsigned long size, ab_error *err);
 
+/* How many layers of a resolved config's network are probed for dead units
+ * (those an activation follows): the entries of model.hidden, or the conv
+ * and dense entries of model.layers; -1 when it has neither list. */
+int ab_config_probed_layers(const cJSON *resolved);
+
+/* 1 for the paths that may be absent from a run they apply to, where being
+ * absent is a value of its own when telling runs apart (swept paths):
+ * model.hidden and model.layers (one of the two spells the network) and
+ * data.augment (absent: no augmentation). */
+int ab_config_absent_is_value(const char *dot_path);
+
 /* The value of a dot path ("model.alpha", "seed") in a resolved config
  * (NULL when absent). */
 const cJSON *ab_config_get(const cJSON *resolved, const char *dot_path);

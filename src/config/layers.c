@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "../core/network.h"
+#include "experiment.h"
 #include "schema.h"
 #include "suggest.h"
 
@@ -269,4 +270,14 @@ ab_status ab_layers_from_json(ab_layer_spec *out, int *n_out, const cJSON *layer
     }
     *n_out = n;
     return AB_OK;
+}
+
+int ab_config_probed_layers(const cJSON *resolved)
+{
+    const cJSON *layers = ab_config_get(resolved, "model.layers"), *hidden = ab_config_get(resolved, "model.hidden");
+    if (!cJSON_IsArray(layers)) return cJSON_IsArray(hidden) ? cJSON_GetArraySize(hidden) : -1;
+    int n = 0;
+    for (const cJSON *l = layers->child; l; l = l->next)
+        n += cJSON_HasObjectItem(l, "conv") || cJSON_HasObjectItem(l, "dense");
+    return n;
 }

@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
+#include "../config/experiment.h"
 #include "../run/result_dir.h"
 #include "../run/run_file.h"
 #include <stdlib.h>
@@ -141,16 +142,19 @@ int ab_report_check_run(const cJSON *doc, char *why, size_t size)
     const cJSON *cfg = get(doc, "config"), *model = get(cfg, "model"), *x;
     if (want(cfg, "seed", "config.seed", T_NUM, 0, 0, why, size) ||
         want(cfg, "model", "config.model", T_OBJ, 0, 0, why, size) ||
-        want(model, "activation", "config.model.activation", T_STR, 0, 0, why, size) ||
-        want(model, "hidden", "config.model.hidden", T_ARR, 0, 0, why, size))
+        want(model, "activation", "config.model.activation", T_STR, 0, 0, why, size))
         return -1;
+    int probed = ab_config_probed_layers(cfg);
+    if (probed < 0) return snprintf(why, size, "config.model: neither hidden nor layers is a list"), -1;
     cJSON_ArrayForEach(x, get(model, "hidden")) if (!cJSON_IsNumber(x))
         return snprintf(why, size, "config.model.hidden: an entry is not a number"), -1;
+    cJSON_ArrayForEach(x, get(model, "layers")) if (!cJSON_IsObject(x))
+        return snprintf(why, size, "config.model.layers: an entry is not an object"), -1;
     if (!ok && !diverged) return 0; /* a failed run: only counted */
     if (want(doc, "epochs", "epochs", T_ARR, 0, 0, why, size) || check_layers(get(doc, "epochs"), why, size) ||
         want(doc, "final", "final", T_OBJ, 0, 0, why, size))
         return -1;
-    return ok ? check_final(get(doc, "final"), cJSON_GetArraySize(get(model, "hidden")), why, size) : 0;
+    return ok ? check_final(get(doc, "final"), probed, why, size) : 0;
 }
 
 /* ---- reading ---- */

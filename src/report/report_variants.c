@@ -78,7 +78,7 @@ static int variant_of(ab_report *r, char **vals, const cJSON *cfg)
     v->config = cfg;
     v->activation = cJSON_GetStringValue(ab_config_get(cfg, "model.activation"));
     if (!v->activation) v->activation = "?";
-    v->n_layers = cJSON_GetArraySize(ab_config_get(cfg, "model.hidden"));
+    v->n_layers = ab_config_probed_layers(cfg) > 0 ? ab_config_probed_layers(cfg) : 0;
     return r->n_variants++;
 }
 

@@ -41,7 +41,8 @@ static void collect_paths_at(cJSON *paths, const cJSON *cfg, const char *prefix,
         if (!prefix[0] && skip_key(c->string, settings)) continue;
         char path[512];
         snprintf(path, sizeof path, "%s%s%s", prefix, prefix[0] ? "." : "", c->string);
-        if (cJSON_IsObject(c) && strcmp(path, "model.init")) { /* an init mapping is one value */
+        if (cJSON_IsObject(c) && strcmp(path, "model.init") && strcmp(path, "data.augment")) {
+            /* an init or augment mapping is one value */
             collect_paths_at(paths, c, path, settings, at);
             continue;
         }
@@ -87,11 +88,15 @@ cJSON *ab_runs_swept(const cJSON *runs)
     for (const cJSON *p = all->child; p; p = p->next) {
         if (!strcmp(p->valuestring, "seed")) continue;
         /* swept: two runs that have the key hold different values (a key
-         * that does not apply to some runs, as alpha for relu, is absent there) */
+         * that does not apply to some runs, as alpha for relu, is absent
+         * there), or, for model.hidden, model.layers and data.augment, one
+         * run has the key and another has not */
         char *first = NULL;
-        int differs = 0;
+        int differs = 0, absent = 0, absent_counts = ab_config_absent_is_value(p->valuestring);
         for (const cJSON *r = runs->child; r && !differs; r = r->next) {
             const cJSON *v = ab_config_get(cJSON_GetObjectItemCaseSensitive(r, "config"), p->valuestring);
+            absent |= !v;
+            if (absent_counts && absent && first) differs = 1;
             if (!v) continue;
             char *text = ab_config_canonical(v, NULL);
             if (!first) first = text;
@@ -100,6 +105,7 @@ cJSON *ab_runs_swept(const cJSON *runs)
                 free(text);
             }
         }
+        if (absent_counts && absent && first) differs = 1;
         free(first);
         if (differs) cJSON_AddItemToArray(swept, cJSON_CreateString(p->valuestring));
     }
@@ -133,10 +139,11 @@ static cJSON *make_row(const cJSON *run, const cJSON *settings)
         const cJSON *v = final_of(run, AB_SUMMARY_METRICS[m]);
         cJSON_AddItemToObject(row, AB_SUMMARY_METRICS[m], cJSON_IsNumber(v) ? cJSON_Duplicate(v, 1) : cJSON_CreateNull());
     }
-    /* one column per hidden layer, null for a run without final metrics
-     * (failed), so that every row and group of a depth has the same keys */
+    /* one column per probed layer (hidden, or conv and dense), null for a
+     * run without final metrics (failed), so that every row and group of a
+     * depth has the same keys */
     const cJSON *dead = final_of(run, "dead_fraction");
-    int layers = cJSON_GetArraySize(ab_config_get(cfg, "model.hidden"));
+    int layers = ab_config_probed_layers(cfg);
     if (cJSON_IsArray(dead) && cJSON_GetArraySize(dead) > layers) layers = cJSON_GetArraySize(dead);
     for (int h = 0; h < layers; h++) {
         const cJSON *v = cJSON_IsArray(dead) ? cJSON_GetArrayItem(dead, h) : NULL;
