@@ -9,6 +9,9 @@
 #   finish SUITE               print "SUITE: N passed, M failed, K skipped"; exit
 #                              status 1 when any failed, else 77 (skipped, see
 #                              run_all.sh) when any was skipped or none ran, else 0
+#   act PREFIX ARGS...         run $ACTBENCH ARGS: sets $status, writes PREFIX.out, PREFIX.err
+#   expect_grep NAME TEXT FILE pass when FILE holds TEXT (a fixed string)
+#   untimed FILE               a result file without its timing fields
 set -eu
 LC_ALL=C
 export LC_ALL
@@ -44,3 +47,14 @@ finish() {
     fi
     [ "$skipped" -eq 0 ] || return 77
 }
+act() {
+    p=$1
+    shift
+    status=0
+    "$ACTBENCH" "$@" >"$p.out" 2>"$p.err" || status=$?
+}
+expect_grep() {
+    if grep -qF -- "$2" "$3"; then pass; else fail "$1: expected '$2' in: $(head -c 400 "$3")"; fi
+}
+# cJSON prints one field per line
+untimed() { grep -Ev '^[[:space:]]*"(seconds|eval_seconds|train_seconds|examples_per_second)(_mean|_std|_n)?":' "$1"; }

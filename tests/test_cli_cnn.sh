@@ -17,16 +17,6 @@ for tool in "$MAKE_IDX" "$CHECK_SCHEMA"; do
     fi
 done
 cd "$tmp"
-act() { # out-prefix args...: runs actbench; sets $status, writes PREFIX.out/.err
-    p=$1
-    shift
-    status=0
-    "$ACTBENCH" "$@" >"$p.out" 2>"$p.err" || status=$?
-}
-expect_grep() { # what text file
-    if grep -qF -- "$2" "$3"; then pass; else fail "$1: expected '$2' in: $(head -c 400 "$3")"; fi
-}
-untimed() { grep -Ev '^[[:space:]]*"(seconds|eval_seconds|train_seconds|examples_per_second)(_mean|_std|_n)?":' "$1"; }
 
 mkdir img img3 flat
 "$MAKE_IDX" img 300 60 1 12 12 && "$MAKE_IDX" img3 60 30 3 8 8 && "$MAKE_IDX" flat 60 30 0 0 20 || {

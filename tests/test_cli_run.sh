@@ -13,19 +13,8 @@ long=$cases/cli_long.yaml
 bg=
 on_exit='if [ -n "$bg" ]; then kill "$bg" 2>/dev/null || true; fi'
 cd "$tmp"
-expect_grep() { # what pattern file: the file holds the (fixed) pattern
-    if grep -qF -- "$2" "$3"; then pass; else fail "$1: expected '$2' in: $(head -c 300 "$3")"; fi
-}
-act() { # out-prefix args...: runs actbench; sets $status, writes PREFIX.out/.err
-    p=$1
-    shift
-    status=0
-    "$ACTBENCH" "$@" >"$p.out" 2>"$p.err" || status=$?
-}
 # the run IDs of DIR/runs, sorted
 ids_of() { ls "$1/runs" 2>/dev/null | sed -n 's/\.json$//p' | sort; }
-# a result file without its timing fields (cJSON prints one field per line)
-untimed() { grep -Ev '^[[:space:]]*"(seconds|eval_seconds|train_seconds|examples_per_second)(_mean|_std|_n)?":' "$1"; }
 count_status() { # dir status
     grep -l "^	\"status\":	\"$2\"" "$1"/runs/*.json 2>/dev/null | wc -l | tr -d ' '
 }
