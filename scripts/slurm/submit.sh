@@ -112,8 +112,9 @@ if ! "$ACTBENCH" run "$config" -o "$dir" --resume --dry-run >"$work/todo" 2>"$wo
     exit 2
 fi
 cat "$work/err" >&2 # what would run, and any damaged file of DIR that will run again
-runs=$(($(wc -l <"$work/validate") - 1))
-todo=$(wc -l <"$work/todo" | tr -d ' ')
+# the run lines (a run's layer table is indented under it)
+runs=$(sed -n '1s/^experiment .*: \([0-9]*\) runs*$/\1/p' "$work/validate")
+todo=$(grep -v '^ ' "$work/todo" | wc -l | tr -d ' ')
 n=$tasks
 [ "$runs" -ge "$n" ] || n=$runs
 name=$(sed -n '1s/^experiment \(.*\): [0-9]* runs*$/\1/p' "$work/validate")
