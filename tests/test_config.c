@@ -2,13 +2,15 @@
  * order, non-applicable keys do not multiply runs, variants, --set
  * overrides and sweeps, stable run IDs, resolved defaults, canonical
  * numbers, the typed run config and located errors; model.layers,
- * data.augment, prelu_sharing channel, and layer shapes on the data. Writes its YAML into
+ * data.augment, prelu_sharing channel, layer shapes on the data, and the
+ * run IDs of every committed run file. Writes its YAML into
  * a temporary directory. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <dirent.h>
 #include "../src/config/experiment.h"
 #include "support/check.h"
 
@@ -495,6 +497,76 @@ static void test_shapes(void)
     ab_experiment_free(e);
 }
 
+/* Every committed run file (results/NAME/runs/ID.json) keeps its run ID:
+ * its recorded configuration, read back as an experiment (seed as seeds;
+ * rrelu runs from before model.rrelu_form existed used the pytorch form, as
+ * docs/config.md says), resolves to a run with the same ID. A change that
+ * records a new key for old runs, renames a value or changes the canonical
+ * text would orphan the committed results. */
+static void test_committed_run_ids(void)
+{
+    DIR *top = opendir("results");
+    CHECK(top != NULL, "results/ (run from the repository)");
+    if (!top) return;
+    int files = 0, same = 0;
+    struct dirent *e1;
+    while ((e1 = readdir(top))) {
+        if (e1->d_name[0] == '.') continue;
+        char runs[512];
+        snprintf(runs, sizeof runs, "results/%s/runs", e1->d_name);
+        DIR *d = opendir(runs);
+        struct dirent *e2;
+        while (d && (e2 = readdir(d))) {
+            size_t len = strlen(e2->d_name);
+            if (len < 6 || strcmp(e2->d_name + len - 5, ".json")) continue;
+            char file[1024];
+            ab_error err = {{0}};
+            snprintf(file, sizeof file, "%s/%s", runs, e2->d_name);
+            FILE *f = fopen(file, "rb");
+            long size = f && fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+            char *text = size > 0 ? calloc((size_t)size + 1, 1) : NULL;
+            if (text && (fseek(f, 0, SEEK_SET) != 0 || fread(text, 1, (size_t)size, f) != (size_t)size)) {
+                free(text);
+                text = NULL;
+            }
+            if (f) fclose(f);
+            CHECK(text != NULL, "%s: cannot read", file);
+            cJSON *doc = text ? cJSON_Parse(text) : NULL;
+            free(text);
+            const cJSON *id = cJSON_GetObjectItemCaseSensitive(doc, "run_id");
+            cJSON *cfg = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(doc, "config"), 1);
+            files++;
+            if (!cJSON_IsString(id) || !cJSON_IsObject(cfg)) {
+                CHECK(0, "%s: no run_id or config", file);
+                cJSON_Delete(doc);
+                cJSON_Delete(cfg);
+                continue;
+            }
+            cJSON_DeleteItemFromObjectCaseSensitive(cfg, "run_id");
+            cJSON *seed = cJSON_DetachItemFromObjectCaseSensitive(cfg, "seed");
+            if (seed) cJSON_AddItemToObject(cfg, "seeds", seed);
+            cJSON *model = cJSON_GetObjectItemCaseSensitive(cfg, "model");
+            const char *act = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(model, "activation"));
+            if (act && !strcmp(act, "rrelu") && !cJSON_HasObjectItem(model, "rrelu_form"))
+                cJSON_AddStringToObject(model, "rrelu_form", "pytorch");
+            char *yaml = cJSON_PrintUnformatted(cfg);
+            ab_experiment *ex = yaml ? load("committed", yaml, NULL, 0, &err) : NULL;
+            free(yaml);
+            int ok = ex && ab_experiment_n_runs(ex) == 1 && !strcmp(ab_experiment_run(ex, 0)->run_id, id->valuestring);
+            if (!ok)
+                CHECK(0, "%s: its configuration now gives %s (%s)", file,
+                      ex && ab_experiment_n_runs(ex) ? ab_experiment_run(ex, 0)->run_id : "no run", ex ? "" : err.msg);
+            same += ok;
+            ab_experiment_free(ex);
+            cJSON_Delete(cfg);
+            cJSON_Delete(doc);
+        }
+        if (d) closedir(d);
+    }
+    closedir(top);
+    CHECK(files >= 272 && same == files, "committed run files that keep their run ID: %d of %d", same, files);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir)) {
@@ -512,6 +584,7 @@ int main(void)
     test_layers();
     test_augment_and_channel();
     test_shapes();
+    test_committed_run_ids();
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
