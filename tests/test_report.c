@@ -626,6 +626,21 @@ static void dead_above_one(cJSON *d)
 }
 static void no_best(cJSON *d) { cJSON_DeleteItemFromObject(fin_of(d), "best"); }
 static void nothing(cJSON *d) { (void)d; }
+/* a CNN's network: model.layers instead of model.hidden, probed layers = its
+ * conv and dense entries (2 here, as the run's 2 layers; 1 when dense goes) */
+static void cnn_layers(cJSON *d)
+{
+    cJSON *model = cJSON_GetObjectItem(cJSON_GetObjectItem(d, "config"), "model");
+    cJSON_DeleteItemFromObject(model, "hidden");
+    cJSON_AddItemToObject(model, "layers", cJSON_Parse("[{\"conv\":4,\"kernel\":3,\"stride\":1,\"padding\":0},"
+                                                       "{\"pool\":\"max\",\"size\":2,\"stride\":2},{\"dense\":8}]"));
+}
+static void cnn_one_probed(cJSON *d)
+{
+    cnn_layers(d);
+    cJSON *layers = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(d, "config"), "model"), "layers");
+    cJSON_DeleteItemFromArray(layers, 2);
+}
 
 static void test_check_run(void)
 {
@@ -636,6 +651,9 @@ static void test_check_run(void)
     check_damage("status a number", status_number, "status: not a string");
     check_damage("status unknown", status_unknown, "status: 'done'");
     check_damage("hidden a string", hidden_string, "config.model.hidden: not an array");
+    check_damage("a CNN (model.layers, no model.hidden)", cnn_layers, NULL);
+    check_damage("a CNN with one probed layer for two dead fractions", cnn_one_probed,
+                 "final.dead_fraction: 2 entries for 1 hidden layers");
     check_damage("revived a string", revived_string, "epochs[0].layers[1].revived: not a number or null");
     check_damage("best a number", best_number, "final.best: not an object or null");
     check_damage("best without test_accuracy", best_no_test, "final.best.test_accuracy: missing");

@@ -144,8 +144,11 @@ int ab_report_check_run(const cJSON *doc, char *why, size_t size)
         want(cfg, "model", "config.model", T_OBJ, 0, 0, why, size) ||
         want(model, "activation", "config.model.activation", T_STR, 0, 0, why, size))
         return -1;
+    /* the network: model.layers (a CNN), else model.hidden */
+    if (get(model, "layers") ? want(model, "layers", "config.model.layers", T_ARR, 0, 0, why, size)
+                             : want(model, "hidden", "config.model.hidden", T_ARR, 0, 0, why, size))
+        return -1;
     int probed = ab_config_probed_layers(cfg);
-    if (probed < 0) return snprintf(why, size, "config.model: neither hidden nor layers is a list"), -1;
     cJSON_ArrayForEach(x, get(model, "hidden")) if (!cJSON_IsNumber(x))
         return snprintf(why, size, "config.model.hidden: an entry is not a number"), -1;
     cJSON_ArrayForEach(x, get(model, "layers")) if (!cJSON_IsObject(x))
