@@ -139,7 +139,7 @@ static void test_run_ids(void)
 
 /* Keys added after results were committed leave run IDs alone while they
  * hold their legacy value (data.subset first, model.rrelu_form pytorch,
- * clip_norm, warmup_steps, every_steps 0); any other value changes the ID.
+ * clip_norm, warmup_steps, every_steps, eval_size 0); any other value changes the ID.
  * The IDs below are those of committed results (results/quick): relu seed
  * 1, and rrelu seed 1 from before model.rrelu_form existed. */
 static void test_legacy_ids(void)
@@ -149,17 +149,21 @@ static void test_legacy_ids(void)
                               "train: {optimizer: momentum, momentum: 0.9, learning_rate: 0.01, batch_size: 128, epochs: 10}\n"
                               "seeds: 1\n";
     char *relu_sets[] = {"model.activation=relu", "data.subset=first", "train.clip_norm=0",
-                         "train.warmup_steps=0", "probe.every_steps=0"};
+                         "train.warmup_steps=0", "probe.every_steps=0", "train.eval_size=0"};
     char *rrelu_torch[] = {"model.activation=rrelu", "model.rrelu_form=pytorch"};
     char *rrelu_paper[] = {"model.activation=rrelu"};
     char *clipped[] = {"model.activation=relu", "train.clip_norm=1"};
+    char *sampled[] = {"model.activation=relu", "train.eval_size=5000", "probe.size=5000"};
+    char *unsampled[] = {"model.activation=relu", "probe.size=5000"};
     ab_error err;
-    ab_experiment *a = load("lega", base, relu_sets, 5, &err);
+    ab_experiment *a = load("lega", base, relu_sets, 6, &err);
     ab_experiment *b = load("legb", base, rrelu_torch, 2, &err);
     ab_experiment *c = load("legc", base, rrelu_paper, 1, &err);
     ab_experiment *d = load("legd", base, clipped, 2, &err);
-    CHECK(a && b && c && d, "load: %s", err.msg);
-    if (a && b && c && d) {
+    ab_experiment *e = load("lege", base, sampled, 3, &err);
+    ab_experiment *f = load("legf", base, unsampled, 2, &err);
+    CHECK(a && b && c && d && e && f, "load: %s", err.msg);
+    if (a && b && c && d && e && f) {
         CHECK(!strcmp(ab_experiment_run(a, 0)->run_id, "2381b5349bd567bc"), "relu, new keys at legacy values: %s",
               ab_experiment_run(a, 0)->run_id);
         CHECK(!strcmp(sval(a, 0, "data.subset"), "first") && nval(a, 0, "train.clip_norm") == 0,
@@ -175,6 +179,11 @@ static void test_legacy_ids(void)
               "%s", "pytorch form bounds 1/8 and 1/3");
         CHECK(strcmp(ab_experiment_run(d, 0)->run_id, ab_experiment_run(a, 0)->run_id) != 0,
               "%s", "clip_norm set: another ID");
+        CHECK(nval(a, 0, "train.eval_size") == 0 && ab_experiment_run(a, 0)->eval_size == 0 &&
+                  ab_experiment_run(e, 0)->eval_size == 5000,
+              "%s", "train.eval_size recorded (0 by default) and typed");
+        CHECK(strcmp(ab_experiment_run(e, 0)->run_id, ab_experiment_run(f, 0)->run_id) != 0,
+              "%s", "eval_size set: another ID");
         const ab_run_config *rc = ab_experiment_run(c, 0);
         CHECK(rc->model.act.rrelu_form == AB_RRELU_PAPER && rc->model.act.rrelu_lower == 3.0f &&
                   ab_experiment_run(b, 0)->model.act.rrelu_form == AB_RRELU_PYTORCH &&
@@ -185,6 +194,8 @@ static void test_legacy_ids(void)
     ab_experiment_free(b);
     ab_experiment_free(c);
     ab_experiment_free(d);
+    ab_experiment_free(e);
+    ab_experiment_free(f);
 }
 
 static void test_defaults_and_canonical(void)

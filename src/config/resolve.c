@@ -79,6 +79,16 @@ static ab_status check_rules(const cJSON *run, const ab_choice *c, ab_error *err
     if (ab_schema_rule("probe.set=validation", run) && validation <= 0)
         return ab_ynode_fail(err, where(c, "probe.set", NULL), "probe.set",
                              "validation requires data.validation > 0");
+    /* train.eval_size: the probe on training examples is measured in the
+     * same forward passes as the train metrics, so it must fit in the
+     * sample (else the sample would save nothing) */
+    double eval_size = num(run, "train.eval_size"), probe_size = num(run, "probe.size");
+    if (eval_size > 0 && ab_schema_rule("probe.set=train", run) && (probe_size <= 0 || probe_size > eval_size))
+        return ab_ynode_fail(err, where(c, "train.eval_size", NULL), "train.eval_size",
+                             "the probe (probe.set train, probe.size %.0f%s) is measured in the same forward "
+                             "passes as the train metrics and must fit in their sample of %.0f: set "
+                             "probe.size <= %.0f or probe.set: validation",
+                             probe_size, probe_size <= 0 ? " = every training example" : "", eval_size, eval_size);
     const cJSON *min_lr = ab_config_get(run, "train.min_lr");
     if (min_lr && min_lr->valuedouble > num(run, "train.learning_rate"))
         return ab_ynode_fail(err, where(c, "train.min_lr", "train.learning_rate"), "train.min_lr",

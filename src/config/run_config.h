@@ -29,6 +29,8 @@ typedef struct {
     ab_probe_spec probe;
     uint64_t seed;
     int blas_threads;        /* train.blas_threads (default 1) */
+    long eval_size;          /* train.eval_size: train metrics of epochs before the last on
+                              * the first N training examples; 0 = all */
     char run_id[17];         /* 16 hex digits of the hash of the resolved config */
 } ab_run_config;
 

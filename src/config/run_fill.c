@@ -111,6 +111,7 @@ static ab_status fill_train(ab_run_config *rc, const cJSON *run, ab_error *err)
     rc->epochs = (int)num(run, "train.epochs", 10);
     rc->shuffle = flag(run, "train.shuffle", 1);
     rc->blas_threads = (int)num(run, "train.blas_threads", 1);
+    rc->eval_size = (long)num(run, "train.eval_size", 0);
     return AB_OK;
 }
 

@@ -104,6 +104,8 @@ static const ab_key KEYS[] = {
     {"train.epochs", AB_K_INT, "10", NULL, ">= 1", NULL, NULL, NULL, 0, "passes over the training set"},
     {"train.shuffle", AB_K_BOOL, "true", NULL, NULL, NULL, NULL, NULL, 0, "reshuffle every epoch"},
     {"train.blas_threads", AB_K_INT, "1", NULL, ">= 1", NULL, NULL, NULL, 0, "BLAS threads per run"},
+    {"train.eval_size", AB_K_LONG, "0", NULL, ">= 0", NULL, NULL, NULL, 0,
+     "train_loss/train_accuracy of every epoch but the last on the first N training examples, 0 = all"},
 
     {"probe", AB_K_GROUP, NULL, NULL, NULL, NULL, NULL, NULL, 0, "the examples the probes measure"},
     {"probe.set", AB_K_ENUM, "train", NULL, "train, validation", NULL, NULL, NULL, 0, "probe examples"},
@@ -127,6 +129,7 @@ static const struct {
     {"train.clip_norm", "0"},
     {"train.warmup_steps", "0"},
     {"probe.every_steps", "0"},
+    {"train.eval_size", "0"},
 };
 
 const char *ab_schema_legacy(const ab_key *k)

@@ -1,7 +1,8 @@
 /* train_run.c: one run from start to its JSON document. Per epoch: train
  * (training mode), then one evaluation-mode pass over the training examples
- * that gives train_loss/train_accuracy and, in the same forward passes, the
- * dead-unit probe (when the probe set is the training data); validation is
+ * (with train.eval_size, over the first N of them at every epoch but the
+ * last) that gives train_loss/train_accuracy and, in the same forward
+ * passes, the dead-unit probe (when the probe set is the training data); validation is
  * evaluated the same way; with probe.every_steps, the dead units every N
  * steps too. The parameters of the best validation epoch are kept (one
  * copy, made at init) for final.best. With data.subset random the run's
@@ -55,6 +56,7 @@ cJSON *ab_environment_json(int blas_threads)
 /* What one evaluation at the end of an epoch measured. */
 typedef struct {
     double train_loss, train_accuracy, val_loss, val_accuracy;
+    long train_measured;      /* the training examples behind train_loss/train_accuracy */
 } eval_result;
 
 /* Evaluation-mode mean loss and accuracy over x(n), y(n); the first
@@ -81,15 +83,26 @@ static long probe_examples(const ab_run_config *rc, const ab_dataset *d, long n_
     return rc->probe.size > 0 && rc->probe.size < n_set ? rc->probe.size : n_set;
 }
 
-/* Evaluation-mode loss/accuracy of the training and validation examples,
- * and the probe on the probe set, in the same forward passes. */
+/* How many training examples an epoch's train metrics measure: the first
+ * train.eval_size of them (all when 0) at every epoch but the last, every
+ * one at the last. The config makes a probe on training data fit in them. */
+static long train_measured(const ab_run_config *rc, long n_train, int epoch)
+{
+    return rc->eval_size > 0 && rc->eval_size < n_train && epoch < rc->epochs ? rc->eval_size : n_train;
+}
+
+/* Evaluation-mode loss/accuracy of the first n_measure training examples
+ * and of the validation examples, and the probe on the probe set, in the
+ * same forward passes. probe may be NULL (no probe measurement). */
 static eval_result evaluate(ab_net *net, ab_probe *probe, const ab_run_config *rc,
-                            const ab_dataset *d, long n_train)
+                            const ab_dataset *d, long n_train, long n_measure)
 {
     eval_result r;
     int on_val = rc->probe.source == AB_PROBE_VALIDATION;
     long probe_n = probe_examples(rc, d, n_train, NULL);
-    eval_set(net, probe, d->train.x, d->train.y, n_train, on_val ? 0 : probe_n, d->features,
+    if (!on_val && probe_n > n_measure) probe_n = n_measure; /* the config forbids it; never read past */
+    r.train_measured = n_measure;
+    eval_set(net, probe, d->train.x, d->train.y, n_measure, on_val ? 0 : probe_n, d->features,
              &r.train_loss, &r.train_accuracy);
     eval_set(net, probe, d->val.x, d->val.y, d->val.n, on_val ? probe_n : 0, d->features,
              &r.val_loss, &r.val_accuracy);
@@ -194,6 +207,7 @@ static cJSON *epoch_json(int epoch, const eval_result *ev, double running_loss, 
     cJSON_AddNumberToObject(e, "epoch", epoch);
     ab_json_add_num(e, "train_loss", ev->train_loss);
     ab_json_add_num(e, "train_accuracy", ev->train_accuracy);
+    cJSON_AddNumberToObject(e, "train_measured", (double)ev->train_measured);
     ab_json_add_num(e, "train_loss_running", running_loss);
     ab_json_add_num(e, "val_loss", ev->val_loss);
     ab_json_add_num(e, "val_accuracy", ev->val_accuracy);
@@ -275,7 +289,7 @@ cJSON *ab_train_run(const ab_run_config *rc, const cJSON *resolved, const ab_dat
     double train_seconds = 0.0, best_val = -1.0;
     long trained_examples = 0;
     int best_epoch = -1, diverged = 0, last_epoch = 0;
-    eval_result ev = {NAN, NAN, NAN, NAN};
+    eval_result ev = {NAN, NAN, NAN, NAN, 0};
     for (int epoch = 0; epoch <= rc->epochs; epoch++) {
         double lr = ab_schedule_lr(&rc->schedule, epoch > 0 ? epoch - 1 : 0, rc->epochs);
         double running = NAN, seconds = 0.0;
@@ -292,7 +306,7 @@ cJSON *ab_train_run(const ab_run_config *rc, const cJSON *resolved, const ab_dat
             diverged = er.diverged || !params_finite(&t.net);
         }
         double t1 = now();
-        ev = evaluate(&t.net, &probe, rc, d, n_train);
+        ev = evaluate(&t.net, &probe, rc, d, n_train, train_measured(rc, n_train, epoch));
         double eval_seconds = now() - t1 + step_seconds;
         if (!isfinite(ev.train_loss)) diverged = 1;
         cJSON_AddItemToArray(epochs, epoch_json(epoch, &ev, running, lr, seconds, eval_seconds,
@@ -331,6 +345,13 @@ cJSON *ab_train_run(const ab_run_config *rc, const cJSON *resolved, const ab_dat
         /* the test set through the parameters of the best validation epoch */
         double best_test_loss = NAN, best_test_acc = NAN;
         memcpy(t.net.params, best_params, t.net.n_params * sizeof *best_params);
+        if (train_measured(rc, n_train, best_epoch) < n_train) {
+            /* train.eval_size measured that epoch on a sample: now every training
+             * example, in the batches of a full measurement (the probe's split) */
+            long probe_n = rc->probe.source == AB_PROBE_VALIDATION ? 0 : probe_examples(rc, d, n_train, NULL);
+            double loss;
+            eval_set(&t.net, NULL, d->train.x, d->train.y, n_train, probe_n, d->features, &loss, &best_train);
+        }
         if (d->test.n > 0)
             ab_net_evaluate(&t.net, d->test.x, d->test.y, (int)d->test.n, &best_test_loss, &best_test_acc);
         cJSON *best = cJSON_AddObjectToObject(fin, "best");
