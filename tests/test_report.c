@@ -141,6 +141,8 @@ typedef struct {
     double best_acc[3], best_train[3];
     int distinct2;            /* revived_units_total of layer 2 (-1: absent, as in older run files) */
     int every_steps;          /* probe.every_steps */
+    const char *layers;       /* model.layers as JSON, with 2 probed layers (NULL: hidden [8, 8]) */
+    int eval_size;            /* train.eval_size */
 } spec;
 
 /* run k (1..3) of spec s */
@@ -159,10 +161,13 @@ static cJSON *run_doc(const spec *s, int k, int *id)
     cJSON_AddNumberToObject(data, "train_limit", 500);
     cJSON *model = cJSON_AddObjectToObject(cfg, "model");
     int hidden[2] = {8, 8};
-    cJSON_AddItemToObject(model, "hidden", cJSON_CreateIntArray(hidden, 2));
+    if (s->layers) cJSON_AddItemToObject(model, "layers", cJSON_Parse(s->layers));
+    else cJSON_AddItemToObject(model, "hidden", cJSON_CreateIntArray(hidden, 2));
     cJSON_AddStringToObject(model, "activation", s->act);
     if (isfinite(s->alpha)) cJSON_AddNumberToObject(model, "alpha", s->alpha);
-    cJSON_AddNumberToObject(cJSON_AddObjectToObject(cfg, "train"), "learning_rate", s->lr);
+    cJSON *train = cJSON_AddObjectToObject(cfg, "train");
+    cJSON_AddNumberToObject(train, "learning_rate", s->lr);
+    cJSON_AddNumberToObject(train, "eval_size", s->eval_size);
     cJSON_AddNumberToObject(cJSON_AddObjectToObject(cfg, "probe"), "every_steps", s->every_steps);
     cJSON *fin = cJSON_AddObjectToObject(doc, "final");
     cJSON_AddNumberToObject(fin, "test_accuracy", s->acc[k - 1]);
@@ -205,6 +210,18 @@ static ab_report *build(const spec *specs, int n)
     ab_report *r = ab_report_build(&set, "relu", &err);
     CHECK(r != NULL, "build: %s", err.msg);
     return r;
+}
+
+/* The report printed by print (ab_report_print_csv or _text) into a
+ * temporary file, rewound for reading; the caller closes it. */
+static FILE *printed(int (*print)(FILE *, const ab_report *), const ab_report *r)
+{
+    FILE *f = tmpfile();
+    if (f) {
+        print(f, r);
+        rewind(f);
+    }
+    return f;
 }
 
 static int find(const ab_report *r, const char *label)
@@ -256,14 +273,12 @@ static void test_grouping(void)
               cJSON_GetArraySize(cJSON_GetObjectItem(doc, "claims")) == 5,
           "%s", "JSON: 5 variants, NaN as null, 5 claims");
     cJSON_Delete(doc);
-    FILE *f = tmpfile();
-    ab_report_print_csv(f, r);
-    rewind(f);
+    FILE *f = printed(ab_report_print_csv, r);
     char line[2048];
     int lines = 0, header_ok = 0;
-    while (fgets(line, sizeof line, f))
+    while (f && fgets(line, sizeof line, f))
         if (lines++ == 0) header_ok = !strncmp(line, "variant,activation,model.alpha,train.learning_rate,n,", 52);
-    fclose(f);
+    if (f) fclose(f);
     CHECK(lines == 6 && header_ok, "CSV: %d lines, header ok %d", lines, header_ok);
     ab_report_free(r);
 }
@@ -509,6 +524,72 @@ static void test_best_gap(void)
     ab_report_free(r);
 }
 
+/* A CNN's network in the report: model.layers as a compact label in the
+ * text's variant names, in CSV and JSON (beside the list itself, kept);
+ * train.eval_size, which changes only what is measured, is no difference
+ * of settings when a variant looks for its baseline. */
+#define NET_A "[{\"conv\":16,\"kernel\":3,\"stride\":1,\"padding\":0},{\"pool\":\"max\",\"size\":2,\"stride\":2}," \
+              "{\"dense\":64}]"
+#define NET_B "[{\"conv\":8,\"kernel\":5,\"stride\":2,\"padding\":2},{\"pool\":\"avg\",\"size\":3,\"stride\":2}," \
+              "{\"dropout\":0.25},{\"conv\":10,\"kernel\":1,\"stride\":1,\"padding\":0},{\"pool\":\"global_avg\"}]"
+static void test_layer_labels(void)
+{
+    const spec s[] = {{"relu", NAN, 1, LO, TRAIN, 0, 0, NULL, .layers = NET_A},
+                      {"relu", NAN, 1, LO, TRAIN, 0, 0, NULL, .layers = NET_B},
+                      {"leaky_relu", 0.01, 1, HI, TRAIN, 0, 0, NULL, .layers = NET_A, .eval_size = 500},
+                      {"relu", NAN, 1, MID, TRAIN, 0, 0, NULL, .seed0 = 0}};
+    ab_report *r = build(s, 4);
+    if (!r) return;
+    const char *a = "relu layers=conv16k3-max2-dense64 eval_size=0";
+    const char *b = "relu layers=conv8k5s2p2-avg3s2-drop0.25-conv10k1-gap eval_size=0";
+    const char *leaky = "leaky_relu layers=conv16k3-max2-dense64 eval_size=500";
+    int ia = find(r, a), ib = find(r, b), il = find(r, leaky), im = find(r, "relu hidden=[8,8] eval_size=0");
+    CHECK(r->n_variants == 4 && ia >= 0 && ib >= 0 && il >= 0 && im >= 0, "labels: %s | %s | %s | %s",
+          ab_buf_str(&r->v[0].label), ab_buf_str(&r->v[1].label), ab_buf_str(&r->v[2].label),
+          r->n_variants > 3 ? ab_buf_str(&r->v[3].label) : "");
+    CHECK(il >= 0 && r->v[il].baseline == ia, "the leaky CNN's baseline is the relu CNN of the same layers (%d, want %d)",
+          il >= 0 ? r->v[il].baseline : -2, ia);
+    cJSON *doc = ab_report_json(r);
+    const cJSON *vs = cJSON_GetObjectItem(doc, "variants"), *v;
+    int n_list = 0, n_label = 0, n_null = 0;
+    cJSON_ArrayForEach(v, vs)
+    {
+        const cJSON *list = cJSON_GetObjectItem(v, "model.layers"), *label = cJSON_GetObjectItem(v, "layers_label");
+        const char *name = str_of(v, "variant");
+        n_list += cJSON_IsArray(list);
+        n_null += cJSON_IsNull(list) && cJSON_IsNull(label);
+        n_label += cJSON_IsString(label) && strstr(name, label->valuestring) != NULL;
+    }
+    CHECK(n_list == 3 && n_label == 3 && n_null == 1,
+          "JSON: model.layers kept as a list (%d of 3), layers_label in the variant name (%d of 3), both null for the "
+          "MLP (%d)", n_list, n_label, n_null);
+    cJSON_Delete(doc);
+    FILE *f = printed(ab_report_print_csv, r);
+    char line[4096];
+    int header = 0, rows = 0;
+    while (f && fgets(line, sizeof line, f)) {
+        if (strstr(line, "variant,activation,")) header = strstr(line, ",model.layers,layers_label,") != NULL;
+        else rows += strstr(line, ",conv8k5s2p2-avg3s2-drop0.25-conv10k1-gap,") != NULL &&
+                     strstr(line, "\"[{\"\"conv\"\":8,\"\"kernel\"\":5,\"\"padding\"\":2,\"\"stride\"\":2},") != NULL;
+    }
+    if (f) fclose(f);
+    CHECK(header && rows == 1, "CSV: the model.layers and layers_label columns (%d), the list and its label (%d row)",
+          header, rows);
+    f = printed(ab_report_print_text, r);
+    int text_rows = 0;
+    while (f && fgets(line, sizeof line, f)) text_rows += !strncmp(line, b, strlen(b)) && !strchr(line, '{');
+    if (f) fclose(f);
+    CHECK(text_rows == 1, "text: the variant row with the label and no JSON (%d)", text_rows);
+    ab_report_free(r);
+    /* an entry that is not a layer is written as its JSON, never dropped */
+    ab_buf lb = {NULL, 0, 0};
+    cJSON *odd = cJSON_Parse("[{\"dense\":4},{\"conv\":2},7]");
+    ab_fmt_layers(&lb, odd);
+    CHECK(!strcmp(ab_buf_str(&lb), "dense4-{\"conv\":2}-7"), "odd entries: %s", ab_buf_str(&lb));
+    cJSON_Delete(odd);
+    ab_buf_free(&lb);
+}
+
 static void test_c5_min_runs(void)
 {
     /* leaky_relu at the top rate: 1 of 3 finished; no verdict rests on one run */
@@ -688,6 +769,7 @@ int main(void)
     test_paired_or_welch_and_holm();
     test_best_gap();
     test_c5_min_runs();
+    test_layer_labels();
     test_check_run();
     return check_done("test_report");
 }

@@ -129,9 +129,8 @@ static void series_name(ab_buf *b, const ab_report *r, const ab_variant *v)
     for (int k = 0; k < r->n_swept; k++) {
         const char *path = cJSON_GetArrayItem(r->swept, k)->valuestring;
         if (!v->values[k] || r->act_specific[k] || !strcmp(path, LR) || ab_path_rank(path) == 3) continue;
-        char text[256];
-        ab_config_value_text(text, sizeof text, ab_config_get(v->config, path));
-        ab_buf_add(b, " %s=%s", r->short_names[k], text);
+        ab_buf_add(b, " %s=", r->short_names[k]);
+        ab_fmt_setting(b, path, ab_config_get(v->config, path));
     }
 }
 

@@ -4,6 +4,7 @@
  * test's object as paired.* columns). Calls report_fmt and the comparison
  * accessors of report_compare.c. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include "../config/experiment.h"
 #include "../run/json_num.h"
@@ -23,6 +24,17 @@ static cJSON *variant_json(const ab_report *r, int i)
         if (!strcmp(path, "model.activation")) continue;
         const cJSON *x = ab_config_get(v->config, path);
         cJSON_AddItemToObject(o, path, x ? cJSON_Duplicate(x, 1) : cJSON_CreateNull());
+        if (!strcmp(path, "model.layers")) { /* the list as the variant's label shows it */
+            ab_buf label = {NULL, 0, 0};
+            if (x) ab_fmt_layers(&label, x);
+            cJSON_AddItemToObject(o, "layers_label", x ? cJSON_CreateString(ab_buf_str(&label)) : cJSON_CreateNull());
+            int oom = label.oom;
+            ab_buf_free(&label);
+            if (oom) {
+                cJSON_Delete(o);
+                return NULL;
+            }
+        }
     }
     cJSON_AddNumberToObject(o, "n", v->n);
     cJSON_AddNumberToObject(o, "n_finished", v->n_ok);
@@ -114,11 +126,18 @@ static void csv_field(FILE *f, const char *s)
 
 static void csv_value(FILE *f, const cJSON *x)
 {
-    char buf[512];
+    char buf[64];
     if (!x || cJSON_IsNull(x)) return;
-    if (cJSON_IsNumber(x)) snprintf(buf, sizeof buf, "%.10g", x->valuedouble);
-    else ab_config_value_text(buf, sizeof buf, x);
-    csv_field(f, buf);
+    if (cJSON_IsNumber(x)) {
+        snprintf(buf, sizeof buf, "%.10g", x->valuedouble);
+        csv_field(f, buf);
+    } else if (cJSON_IsString(x)) {
+        csv_field(f, x->valuestring);
+    } else { /* a list or mapping (model.layers) whole, however long */
+        char *t = ab_config_canonical(x, NULL);
+        csv_field(f, t ? t : "?");
+        free(t);
+    }
 }
 
 /* The paired test's members, as CSV columns "paired.n_pairs" ... (empty

@@ -13,7 +13,7 @@ static const char *const ACT_PATHS[] = {"model.activation", "model.alpha", "mode
 
 /* Keys that change what is measured, not what is trained: runs that differ
  * only in them have the same other settings. */
-static const char *const MEASURE_PATHS[] = {"probe.every_steps", NULL};
+static const char *const MEASURE_PATHS[] = {"probe.every_steps", "train.eval_size", NULL};
 
 int ab_path_rank(const char *p)
 {

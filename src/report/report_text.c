@@ -61,7 +61,7 @@ static void diff_cells(char (*c)[CELL], const ab_report *r, int i)
 static void row_cells(char (*c)[CELL], const ab_report *r, int i)
 {
     const ab_variant *v = &r->v[i];
-    snprintf(c[0], CELL, "%s", ab_buf_str(&v->label));
+    c[0][0] = '\0'; /* the label, of any length: text_of */
     snprintf(c[1], CELL, "%d/%d", v->n_ok, v->n);
     mean_sd(c[2], &v->acc_s, v);
     mean_sd(c[3], &v->gap_s, v);
@@ -80,6 +80,13 @@ static int width(const char *s)
     return w;
 }
 
+/* Row i's cell k (row 0 is the head); the variant's label is not copied
+ * into a cell, so that a long one (a CNN's layers) is never cut. */
+static const char *text_of(char (*cells)[COLS][CELL], const ab_report *r, int i, int k)
+{
+    return k == 0 && i > 0 ? ab_buf_str(&r->v[i - 1].label) : cells[i][k];
+}
+
 static int print_table(FILE *f, const ab_report *r)
 {
     char (*cells)[COLS][CELL] = calloc((size_t)r->n_variants + 1, sizeof *cells);
@@ -94,14 +101,15 @@ static int print_table(FILE *f, const ab_report *r)
     for (int k = 0; k < COLS; k++) {
         w[k] = 0;
         for (int i = 0; i <= r->n_variants; i++)
-            if (width(cells[i][k]) > w[k]) w[k] = width(cells[i][k]);
+            if (width(text_of(cells, r, i, k)) > w[k]) w[k] = width(text_of(cells, r, i, k));
     }
     for (int i = 0; i <= r->n_variants; i++) {
         for (int k = 0; k < COLS; k++) {
             if (k == 4 && !r->any_best) continue;
-            int pad = w[k] - width(cells[i][k]);
-            if (k == 0) fprintf(f, "%s%*s", cells[i][k], pad, "");
-            else fprintf(f, "  %*s%s", pad, "", cells[i][k]);
+            const char *t = text_of(cells, r, i, k);
+            int pad = w[k] - width(t);
+            if (k == 0) fprintf(f, "%s%*s", t, pad, "");
+            else fprintf(f, "  %*s%s", pad, "", t);
         }
         fputc('\n', f);
     }

@@ -86,10 +86,10 @@ static void make_label(const ab_report *r, ab_variant *v)
 {
     ab_buf_add(&v->label, "%s", v->activation);
     for (int k = 0; k < r->n_swept; k++) {
-        if (!v->values[k] || !strcmp(cJSON_GetArrayItem(r->swept, k)->valuestring, "model.activation")) continue;
-        char text[256];
-        ab_config_value_text(text, sizeof text, value_of(r, v, k));
-        ab_buf_add(&v->label, " %s=%s", r->short_names[k], text);
+        const char *path = cJSON_GetArrayItem(r->swept, k)->valuestring;
+        if (!v->values[k] || !strcmp(path, "model.activation")) continue;
+        ab_buf_add(&v->label, " %s=", r->short_names[k]);
+        ab_fmt_setting(&v->label, path, value_of(r, v, k));
     }
 }
 
