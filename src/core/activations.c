@@ -2,6 +2,7 @@
  * Owns the name table. Does not own parameters (prelu alphas live in the
  * network's parameter array) nor buffers. */
 #include "activations.h"
+#include "vector_clones.h"
 #include <math.h>
 #include <string.h>
 
@@ -103,7 +104,7 @@ ab_status ab_act_check(const ab_act_spec *a, ab_error *err)
     return AB_OK;
 }
 
-void ab_act_forward(float *restrict y, float *restrict slopes, const float *restrict z, const ab_act_spec *a,
+AB_VECTOR_CLONES void ab_act_forward(float *restrict y, float *restrict slopes, const float *restrict z, const ab_act_spec *a,
                     const float *alpha, int training, ab_rng *rng, int B, int n)
 {
     long total = (long)B * n;
@@ -175,7 +176,7 @@ void ab_act_forward(float *restrict y, float *restrict slopes, const float *rest
     }
 }
 
-void ab_act_backward(float *restrict dz, float *restrict dalpha, const float *restrict dy,
+AB_VECTOR_CLONES void ab_act_backward(float *restrict dz, float *restrict dalpha, const float *restrict dy,
                      const float *restrict z, const float *restrict y,
                      const float *restrict slopes, const ab_act_spec *a,
                      const float *alpha, int training, int B, int n)

@@ -2,6 +2,7 @@
  * coupled L2 weight decay (as PyTorch's weight_decay). State is one
  * allocation made once by ab_optim_init. */
 #include "optim.h"
+#include "vector_clones.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,9 +61,9 @@ void ab_optim_reset(ab_optim *o)
 }
 
 /* The update of n parameters w from their gradients g (and moments m, v). */
-static void update(const ab_optim_spec *s, float *restrict w, const float *restrict g,
-                   float *restrict m, float *restrict v, size_t n, float wd, float lr, float bc1,
-                   float bc2)
+AB_VECTOR_CLONES static void update(const ab_optim_spec *s, float *restrict w,
+                                    const float *restrict g, float *restrict m, float *restrict v,
+                                    size_t n, float wd, float lr, float bc1, float bc2)
 {
     switch (s->kind) {
     case AB_OPT_SGD:
@@ -100,6 +101,17 @@ static void update(const ab_optim_spec *s, float *restrict w, const float *restr
  * still in the L1 cache when the update reads them. A multiple of 8. */
 enum { CHUNK = 1024 };
 
+/* acc[q] += g[i]^2 for the i = q mod 8 of g[0..n), n a multiple of 8, in
+ * increasing i: 8 independent lanes, each summed in a fixed order. */
+AB_VECTOR_CLONES static void add_squares8(float *restrict acc, const float *restrict g, size_t n)
+{
+    float a[8];
+    for (int q = 0; q < 8; q++) a[q] = acc[q];
+    for (size_t i = 0; i < n; i += 8)
+        for (int q = 0; q < 8; q++) a[q] += g[i + q] * g[i + q];
+    for (int q = 0; q < 8; q++) acc[q] = a[q];
+}
+
 void ab_optim_step(ab_optim *o, float *params, const float *grads, const ab_param_block *blocks,
                    int n_blocks, float lr)
 {
@@ -131,8 +143,7 @@ void ab_optim_step_sq(ab_optim *o, float *params, const float *grads,
         for (size_t c = 0; c < n; c += CHUNK) {
             size_t len = n - c < CHUNK ? n - c : CHUNK;
             size_t end8 = c + len < n8 ? c + len : n8;
-            for (size_t i = c; i < end8; i += 8)
-                for (int q = 0; q < 8; q++) acc[q] += g[i + q] * g[i + q];
+            if (end8 > c) add_squares8(acc, g + c, end8 - c);
             update(s, w + c, g + c, m ? m + c : NULL, v ? v + c : NULL, len, wd, lr, bc1, bc2);
         }
         double total = 0.0;

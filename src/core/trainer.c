@@ -70,6 +70,32 @@ void ab_trainer_free(ab_trainer *t)
     memset(t, 0, sizeof *t);
 }
 
+/* Rows ahead of the one being copied whose cache lines are prefetched. */
+#ifndef GATHER_AHEAD
+#define GATHER_AHEAD 4
+#endif
+
+/* xb(B,F), yb(B) = the examples idx[0..B) of x, y. The rows lie scattered
+ * over the whole data set, far beyond the caches: copied one by one, each
+ * row would wait on memory before the hardware prefetcher caught on, so
+ * the rows GATHER_AHEAD ahead are requested while a row is copied. */
+static void gather(float *restrict xb, int32_t *restrict yb, const float *x, const int32_t *y,
+                   const int *idx, int B, int F)
+{
+    size_t row = (size_t)F * sizeof *x;
+    for (int i = 0; i < B + GATHER_AHEAD; i++) {
+        if (i < B) {
+            const char *p = (const char *)(x + (size_t)idx[i] * F);
+            for (size_t o = 0; o < row; o += 64) __builtin_prefetch(p + o);
+        }
+        int k = i - GATHER_AHEAD;
+        if (k >= 0) {
+            memcpy(xb + (size_t)k * F, x + (size_t)idx[k] * F, row);
+            yb[k] = y[idx[k]];
+        }
+    }
+}
+
 ab_epoch_result ab_trainer_epoch(ab_trainer *t, const float *x, const int32_t *y, long n,
                                  float lr, int shuffle)
 {
@@ -89,11 +115,7 @@ ab_epoch_result ab_trainer_epoch(ab_trainer *t, const float *x, const int32_t *y
         const float *xb = x + (size_t)start * F;
         const int32_t *yb = y + start;
         if (shuffle) {
-            for (int i = 0; i < B; i++) {
-                long src = t->perm[start + i];
-                memcpy(t->xb + (size_t)i * F, x + (size_t)src * F, (size_t)F * sizeof *x);
-                t->yb[i] = y[src];
-            }
+            gather(t->xb, t->yb, x, y, t->perm + start, B, F);
             xb = t->xb;
             yb = t->yb;
         }
