@@ -5,7 +5,8 @@
  * the run's resolved configuration to DIR/config.json and its initial
  * parameters to DIR/init.bin, trains STEPS batches of the training split in
  * file order (no shuffling, constant rate), then writes DIR/final.bin and
- * prints the mean training loss and the test loss and accuracy.
+ * DIR/losses.txt (each step's training-mode batch loss, one per line, %.9g)
+ * and prints the mean training loss and the test loss and accuracy.
  * Parameters are float32 in the network's order: per dense or conv layer
  * its kernel (dense: out x in, row-major; conv: out_channels x in_channels
  * x k x k), its bias, then the PReLU slopes of the activation after it;
@@ -37,6 +38,29 @@ static int write_file(const char *dir, const char *name, const void *data, size_
 static int dump(const char *dir, const char *name, const ab_net *net)
 {
     return write_file(dir, name, net->params, net->n_params * sizeof(float));
+}
+
+/* Each step's batch loss (the trainer's on_step after every step; it draws
+ * nothing, so training is the same), as text. */
+typedef struct {
+    char *text;
+    size_t len, cap;
+} step_losses;
+
+static void on_step(void *ctx, ab_trainer *t, long step, double lr, double loss)
+{
+    (void)t, (void)step, (void)lr;
+    step_losses *sl = ctx;
+    char line[40];
+    int n = snprintf(line, sizeof line, "%.9g\n", loss);
+    if (sl->len + (size_t)n + 1 > sl->cap) {
+        size_t cap = (sl->cap + (size_t)n + 1) * 2;
+        char *p = realloc(sl->text, cap);
+        if (!p) return; /* the file is then short, and the script says so */
+        sl->text = p, sl->cap = cap;
+    }
+    memcpy(sl->text + sl->len, line, (size_t)n + 1);
+    sl->len += (size_t)n;
 }
 
 int main(int argc, char **argv)
@@ -76,6 +100,10 @@ int main(int argc, char **argv)
     }
     long n = steps * rc->batch_size < d.train.n ? steps * rc->batch_size : d.train.n;
     int rc_exit = 0;
+    step_losses sl = {NULL, 0, 0};
+    t.every_steps = 1;
+    t.on_step = on_step;
+    t.on_step_ctx = &sl;
     if (write_file(dir, "config.json", resolved, strlen(resolved)) != 0 || dump(dir, "init.bin", &t.net) != 0)
         rc_exit = 1;
     ab_epoch_result r = ab_trainer_epoch(&t, d.train.x, d.train.y, n, (float)rc->schedule.lr, 0);
@@ -83,7 +111,9 @@ int main(int argc, char **argv)
     ab_net_evaluate(&t.net, d.test.x, d.test.y, (int)d.test.n, &loss, &acc);
     printf("actbench: %ld steps, mean training loss %.6f, test loss %.6f, test accuracy %.4f\n", r.steps,
            r.loss, loss, acc);
-    if (dump(dir, "final.bin", &t.net) != 0) rc_exit = 1;
+    if (dump(dir, "final.bin", &t.net) != 0 || write_file(dir, "losses.txt", sl.text ? sl.text : "", sl.len) != 0)
+        rc_exit = 1;
+    free(sl.text);
     ab_trainer_free(&t);
     ab_data_free(&d);
     free(resolved);
