@@ -5,8 +5,9 @@
 # steps must agree within 1e-5 for the MLP (relu, prelu) and for every
 # convolutional case of the script (max, average and global average
 # pooling, strided and 1x1 convolutions, dropout at rate 0; relu, leaky_relu,
-# prelu per channel). Skipped (counted as skipped, not passed) when
-# /usr/bin/python3 has no torch (Debian's python3-torch); needs Fashion-MNIST
+# prelu per channel), and for cnn_paper's network after 1 step. Skipped
+# (counted as skipped, not passed) when /usr/bin/python3 has no torch
+# (Debian's python3-torch); needs Fashion-MNIST
 # and `make tools`. Run from the repository root.
 . "$(dirname "$0")/lib.sh"
 PY=${TORCH_PYTHON:-/usr/bin/python3}
@@ -54,6 +55,10 @@ if "$ACTBENCH" validate "$tmp/layers.yaml" >/dev/null 2>&1; then
     run "$PY" "$SCRIPT" --cnn 10
     agree "cnn cases" 6
     expect "cnn: summary line" "$(grep -c '^largest difference over 6 cases' "$tmp/out")" 1
+    # cnn_paper's network: after one step (README: float32 sign flips of
+    # pre-activations within rounding of 0 make 10 steps differ by more)
+    run "$PY" "$SCRIPT" --nin 1 --tolerance 1e-5
+    agree "nin cases, 1 step" 3
 else
     skip "cnn lock step" "this actbench does not accept model.layers"
 fi
