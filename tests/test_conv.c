@@ -343,6 +343,51 @@ static void check_act_layer(const char *name, ab_act_spec a, int training)
     free(dz); free(num); free(dal); free(numa);
 }
 
+/* ---- an activation fused with the 2x2 max pooling after it ----
+ * ab_act_max_pool_forward/backward against ab_act_layer_forward then
+ * ab_max_pool_forward (and backward in reverse), bit for bit, on an image
+ * with a row and a column no window covers, with ties, zeros of both signs
+ * and negative values. */
+static void check_act_pool_fused(ab_act_kind kind, float alpha, int H, int W)
+{
+    enum { FB = 2, FC = 3 };
+    int oh = (H - 2) / 2 + 1, ow = (W - 2) / 2 + 1;
+    long ni = (long)FB * FC * H * W, no = (long)FB * FC * oh * ow;
+    ab_act_spec a = ab_act_default(kind);
+    a.alpha = alpha;
+    CHECK(ab_act_max_pool_fusable(&a, 2, 2), "%s is fusable", ab_act_name(kind));
+    ab_rng r;
+    ab_rng_seed(&r, 77, "fused-pool");
+    float *z = gc_floats(ni), *y1 = gc_floats(ni), *y2 = gc_floats(ni), *p1 = gc_floats(no),
+          *p2 = gc_floats(no), *dy = gc_floats(no), *dx = gc_floats(ni), *dz1 = gc_floats(ni),
+          *dz2 = gc_floats(ni);
+    int32_t *a1 = calloc((size_t)no, sizeof *a1), *a2 = calloc((size_t)no, sizeof *a2);
+    static const float special[] = {0.0f, -0.0f, 0.5f, -0.5f, 0.5f};
+    for (long i = 0; i < ni; i++) /* a third from a few values (ties), the rest uniform */
+        z[i] = ab_rng_below(&r, 3) == 0 ? special[ab_rng_below(&r, 5)] : ab_rng_uniformf(&r, -1, 1);
+    gc_fill_uniform(dy, no, &r, -1, 1);
+    ab_act_layer_forward(y1, NULL, z, &a, NULL, 1, &r, FB, FC, H * W);
+    ab_max_pool_forward(p1, a1, y1, FB, FC, H, W, 2, 2, oh, ow);
+    ab_act_max_pool_forward(p2, a2, y2, z, &a, FB, FC, H, W, oh, ow);
+    ab_max_pool_backward(dx, dy, a1, FB, FC, H, W, 2, 2, oh, ow);
+    ab_act_layer_backward(dz1, NULL, dx, z, y1, NULL, &a, NULL, 1, FB, FC, H * W);
+    ab_act_max_pool_backward(dz2, dy, a2, z, &a, FB, FC, H, W, oh, ow);
+    int same = !memcmp(y1, y2, (size_t)ni * sizeof *y1) && !memcmp(p1, p2, (size_t)no * sizeof *p1) &&
+               !memcmp(a1, a2, (size_t)no * sizeof *a1) && !memcmp(dz1, dz2, (size_t)ni * sizeof *dz1);
+    CHECK(same, "%s (alpha %g) + max pool 2 on %dx%d: fused = unfused, bit for bit", ab_act_name(kind),
+          alpha, H, W);
+    /* without the activation's output (training): the same pooling */
+    ab_act_max_pool_forward(p2, a2, NULL, z, &a, FB, FC, H, W, oh, ow);
+    CHECK(!memcmp(p1, p2, (size_t)no * sizeof *p1) && !memcmp(a1, a2, (size_t)no * sizeof *a1),
+          "%s + max pool 2 on %dx%d without the activation's output: the same pooling",
+          ab_act_name(kind), H, W);
+    ab_act_spec other = ab_act_default(AB_ACT_ELU);
+    CHECK(!ab_act_max_pool_fusable(&a, 3, 2) && !ab_act_max_pool_fusable(&other, 2, 2),
+          "only relu and leaky_relu before a 2x2 stride-2 max pool are fused");
+    free(z); free(y1); free(y2); free(p1); free(p2); free(dy); free(dx); free(dz1); free(dz2);
+    free(a1); free(a2);
+}
+
 int main(void)
 {
     static const int shapes[][4] = {
@@ -365,6 +410,10 @@ int main(void)
     check_pool(P_AVG, 7, 6, 2, 2);
     check_pool(P_AVG, 7, 6, 3, 2);
     check_pool(P_GLOBAL, 7, 6, 0, 0);
+    check_act_pool_fused(AB_ACT_RELU, 0.0f, 7, 6);
+    check_act_pool_fused(AB_ACT_RELU, 0.0f, 26, 26);
+    check_act_pool_fused(AB_ACT_LEAKY_RELU, 0.01f, 6, 7);
+    check_act_pool_fused(AB_ACT_LEAKY_RELU, 0.18181818f, 11, 11);
     check_dropout();
     gc_each_act_variant(check_act_layer);
     return check_done("test_conv");

@@ -110,6 +110,18 @@ void ab_global_avg_pool_forward(float *y, const float *x, int B, int C, int HW);
 /* dx(B,C,HW) = dy(B,C) / HW (dx is set). */
 void ab_global_avg_pool_backward(float *dx, const float *dy, int B, int C, int HW);
 
+/* An activation followed by a 2x2 stride-2 max pooling, in one pass (the
+ * same floats as the two layers one after the other): whether the pair can
+ * be fused (relu and leaky_relu, k = stride = 2); forward: y and argmax of
+ * the pooling of f(z), and f(z) itself into act unless act is NULL (the
+ * backward of these kinds needs only z); backward: dz = f'(z) times dy
+ * routed to each window's argmax (dz is set). z, act, dz are (B,C,H,W). */
+int ab_act_max_pool_fusable(const ab_act_spec *a, int k, int stride);
+void ab_act_max_pool_forward(float *y, int32_t *argmax, float *act, const float *z,
+                             const ab_act_spec *a, int B, int C, int H, int W, int oh, int ow);
+void ab_act_max_pool_backward(float *dz, const float *dy, const int32_t *argmax, const float *z,
+                              const ab_act_spec *a, int B, int C, int H, int W, int oh, int ow);
+
 /* ---- dropout_layer.c ---- (n = B * size) */
 /* training: mask[i] = 0 with probability rate, else 1/(1-rate), drawn
  * from rng; y = x * mask. evaluation: y = x (mask untouched). */

@@ -258,6 +258,18 @@ void ab_net_init_params(ab_net *net, ab_rng *rng)
     }
 }
 
+/* Whether activation layer i and the max pooling after it run as one pass
+ * (pool_layer.c): the pooling's forward and the activation's backward are
+ * then part of the other layer's. In training the fused forward does not
+ * write the activation's output (only the pooling reads it). */
+static int fused_pool(const ab_net *net, int i)
+{
+    if (i < 0 || i + 1 >= net->n_layers) return 0;
+    const ab_layer *a = &net->layers[i], *p = &net->layers[i + 1];
+    return a->kind == AB_LAYER_ACTIVATION && p->kind == AB_LAYER_MAX_POOL &&
+           ab_act_max_pool_fusable(&a->act, p->kernel, p->stride);
+}
+
 /* Forward through layer i for examples [b0, b0 + n) of the batch. */
 static void layer_forward(ab_net *net, int i, const float *x, int b0, int n)
 {
@@ -276,6 +288,7 @@ static void layer_forward(ab_net *net, int i, const float *x, int b0, int n)
         return;
     }
     case AB_LAYER_MAX_POOL:
+        if (fused_pool(net, i - 1)) return;
         ab_max_pool_forward(out, l->argmax + oo, in, n, l->in_c, l->in_h, l->in_w, l->kernel,
                             l->stride, l->out_h, l->out_w);
         return;
@@ -291,6 +304,13 @@ static void layer_forward(ab_net *net, int i, const float *x, int b0, int n)
                            &net->dropout_rng, (long)n * l->out_size);
         return;
     case AB_LAYER_ACTIVATION:
+        if (fused_pool(net, i)) {
+            const ab_layer *pl = &net->layers[i + 1];
+            size_t po = (size_t)b0 * pl->out_size;
+            ab_act_max_pool_forward(net->acts[i + 2] + po, pl->argmax + po, net->training ? NULL : out,
+                                    in, &l->act, n, l->out_c, l->out_h, l->out_w, pl->out_h, pl->out_w);
+            return;
+        }
         ab_act_layer_forward(out, l->slopes ? l->slopes + oo : NULL, in, &l->act, p, net->training,
                              &net->rrelu_rng, n, l->out_c, l->out_h * l->out_w);
         return;
@@ -373,6 +393,13 @@ static void layer_backward(ab_net *net, int i, const float *x, int b0, int n, in
         return;
     }
     case AB_LAYER_MAX_POOL:
+        if (fused_pool(net, i - 1)) { /* the activation's backward too: dacts[i-1] from dout */
+            const ab_layer *a = &net->layers[i - 1];
+            size_t ao = (size_t)b0 * a->in_size;
+            ab_act_max_pool_backward(net->dacts[i - 1] + ao, dout, l->argmax + oo, net->acts[i - 1] + ao,
+                                     &a->act, n, l->in_c, l->in_h, l->in_w, l->out_h, l->out_w);
+            return;
+        }
         if (din)
             ab_max_pool_backward(din, dout, l->argmax + oo, n, l->in_c, l->in_h, l->in_w, l->kernel,
                                  l->stride, l->out_h, l->out_w);
@@ -391,7 +418,7 @@ static void layer_backward(ab_net *net, int i, const float *x, int b0, int n, in
                                 (long)n * l->out_size);
         return;
     case AB_LAYER_ACTIVATION:
-        if (din)
+        if (din && !fused_pool(net, i))
             ab_act_layer_backward(din, l->n_params ? g : NULL, dout, in, out,
                                   l->slopes ? l->slopes + oo : NULL, &l->act, p, net->training, n,
                                   l->out_c, l->out_h * l->out_w);

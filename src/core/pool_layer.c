@@ -151,3 +151,103 @@ void ab_global_avg_pool_backward(float *restrict dx, const float *restrict dy, i
         for (int p = 0; p < HW; p++) dxp[p] = g;
     }
 }
+
+/* ---- an activation fused with the 2x2 stride-2 max pooling after it ----
+ * The element math must stay exactly activations.c's (ab_act_forward and
+ * ab_act_backward for relu and leaky_relu), so that the fused pass computes
+ * the same floats as the two layers one after the other. */
+
+int ab_act_max_pool_fusable(const ab_act_spec *a, int k, int stride)
+{
+    return k == 2 && stride == 2 && (a->kind == AB_ACT_RELU || a->kind == AB_ACT_LEAKY_RELU);
+}
+
+/* f(v): relu when relu, else leaky relu with slope s (activations.c). */
+static inline float act_f(float v, int relu, float s)
+{
+    float leak = s * v;
+    return v > 0.0f ? v : (relu ? 0.0f : leak);
+}
+
+/* f'(v) times g (activations.c's backward). */
+static inline float act_df(float v, float g, int relu, float s)
+{
+    float leak = s * g;
+    return v > 0.0f ? g : (relu ? 0.0f : leak);
+}
+
+/* One plane of ab_act_max_pool_forward; relu is a constant at each call
+ * (inlined), so each loop is one kind's and vectorises. */
+static inline __attribute__((always_inline)) void
+act_pool_plane(float *restrict yp, int32_t *restrict ap, float *restrict fp,
+               const float *restrict zp, int H, int W, int oh, int ow, int relu, float s)
+{
+    for (int oy = 0; oy < oh; oy++) {
+        const float *r0 = zp + (2 * oy) * W, *r1 = r0 + W;
+        int32_t base = 2 * oy * W;
+        for (int ox = 0; ox < ow; ox++) {
+            int i = 2 * ox;
+            float fa = act_f(r0[i], relu, s), fb = act_f(r0[i + 1], relu, s);
+            float fc = act_f(r1[i], relu, s), fd = act_f(r1[i + 1], relu, s);
+            float ab = fb > fa ? fb : fa, cd = fd > fc ? fd : fc;
+            int32_t iab = fb > fa ? i + 1 : i, icd = (fd > fc ? i + 1 : i) + W;
+            yp[oy * ow + ox] = cd > ab ? cd : ab;
+            ap[oy * ow + ox] = base + (cd > ab ? icd : iab);
+        }
+    }
+    if (fp)
+        for (long q = 0; q < (long)H * W; q++) fp[q] = act_f(zp[q], relu, s);
+}
+
+void ab_act_max_pool_forward(float *restrict y, int32_t *restrict argmax, float *restrict act,
+                             const float *restrict z, const ab_act_spec *a, int B, int C, int H,
+                             int W, int oh, int ow)
+{
+    long planes = (long)B * C, in = (long)H * W, out = (long)oh * ow;
+    for (long pc = 0; pc < planes; pc++) {
+        float *fp = act ? act + pc * in : NULL;
+        if (a->kind == AB_ACT_RELU)
+            act_pool_plane(y + pc * out, argmax + pc * out, fp, z + pc * in, H, W, oh, ow, 1, 0.0f);
+        else
+            act_pool_plane(y + pc * out, argmax + pc * out, fp, z + pc * in, H, W, oh, ow, 0, a->alpha);
+    }
+}
+
+/* One plane of ab_act_max_pool_backward (relu constant, as above): the
+ * pooling's backward into dz (as ab_max_pool_backward), then dz = f'(z) dz
+ * over the plane while it is in the L1 cache. */
+static inline __attribute__((always_inline)) void
+act_pool_back_plane(float *restrict dzp, const float *restrict dyp, const int32_t *restrict ap,
+                    const float *restrict zp, int H, int W, int oh, int ow, int relu, float s)
+{
+    for (int oy = 0; oy < oh; oy++) {
+        float *r0 = dzp + 2 * oy * W, *r1 = r0 + W;
+        int32_t base = 2 * oy * W;
+        for (int ox = 0; ox < ow; ox++) {
+            float g = dyp[oy * ow + ox];
+            int32_t at = ap[oy * ow + ox] - base - 2 * ox; /* 0, 1, W or W + 1 */
+            r0[2 * ox] = at == 0 ? g : 0.0f;
+            r0[2 * ox + 1] = at == 1 ? g : 0.0f;
+            r1[2 * ox] = at == W ? g : 0.0f;
+            r1[2 * ox + 1] = at == W + 1 ? g : 0.0f;
+        }
+        for (int j = 2 * ow; j < W; j++) r0[j] = r1[j] = 0.0f; /* a column no window covers */
+    }
+    for (long q = (long)2 * oh * W; q < (long)H * W; q++) dzp[q] = 0.0f; /* rows no window covers */
+    for (long q = 0; q < (long)H * W; q++) dzp[q] = act_df(zp[q], dzp[q], relu, s);
+}
+
+void ab_act_max_pool_backward(float *restrict dz, const float *restrict dy,
+                              const int32_t *restrict argmax, const float *restrict z,
+                              const ab_act_spec *a, int B, int C, int H, int W, int oh, int ow)
+{
+    long planes = (long)B * C, in = (long)H * W, out = (long)oh * ow;
+    for (long pc = 0; pc < planes; pc++) {
+        if (a->kind == AB_ACT_RELU)
+            act_pool_back_plane(dz + pc * in, dy + pc * out, argmax + pc * out, z + pc * in, H, W,
+                                oh, ow, 1, 0.0f);
+        else
+            act_pool_back_plane(dz + pc * in, dy + pc * out, argmax + pc * out, z + pc * in, H, W,
+                                oh, ow, 0, a->alpha);
+    }
+}
