@@ -371,7 +371,7 @@ static void check_act_pool_fused(ab_act_kind kind, float alpha, int H, int W)
     ab_act_max_pool_forward(p2, a2, y2, z, &a, FB, FC, H, W, oh, ow);
     ab_max_pool_backward(dx, dy, a1, FB, FC, H, W, 2, 2, oh, ow);
     ab_act_layer_backward(dz1, NULL, dx, z, y1, NULL, &a, NULL, 1, FB, FC, H * W);
-    ab_act_max_pool_backward(dz2, dy, a2, z, &a, FB, FC, H, W, oh, ow);
+    ab_act_max_pool_backward(dz2, dy, a2, p2, &a, FB, FC, H, W, oh, ow);
     int same = !memcmp(y1, y2, (size_t)ni * sizeof *y1) && !memcmp(p1, p2, (size_t)no * sizeof *p1) &&
                !memcmp(a1, a2, (size_t)no * sizeof *a1) && !memcmp(dz1, dz2, (size_t)ni * sizeof *dz1);
     CHECK(same, "%s (alpha %g) + max pool 2 on %dx%d: fused = unfused, bit for bit", ab_act_name(kind),
@@ -382,8 +382,11 @@ static void check_act_pool_fused(ab_act_kind kind, float alpha, int H, int W)
           "%s + max pool 2 on %dx%d without the activation's output: the same pooling",
           ab_act_name(kind), H, W);
     ab_act_spec other = ab_act_default(AB_ACT_ELU);
-    CHECK(!ab_act_max_pool_fusable(&a, 3, 2) && !ab_act_max_pool_fusable(&other, 2, 2),
-          "only relu and leaky_relu before a 2x2 stride-2 max pool are fused");
+    ab_act_spec negzero = ab_act_default(AB_ACT_LEAKY_RELU);
+    negzero.alpha = -0.0f; /* slope * 0 would be -0 where the unfused backward gives it */
+    CHECK(!ab_act_max_pool_fusable(&a, 3, 2) && !ab_act_max_pool_fusable(&other, 2, 2) &&
+              !ab_act_max_pool_fusable(&negzero, 2, 2),
+          "only relu and leaky_relu (slope >= +0) before a 2x2 stride-2 max pool are fused");
     free(z); free(y1); free(y2); free(p1); free(p2); free(dy); free(dx); free(dz1); free(dz2);
     free(a1); free(a2);
 }
@@ -414,6 +417,7 @@ int main(void)
     check_act_pool_fused(AB_ACT_RELU, 0.0f, 26, 26);
     check_act_pool_fused(AB_ACT_LEAKY_RELU, 0.01f, 6, 7);
     check_act_pool_fused(AB_ACT_LEAKY_RELU, 0.18181818f, 11, 11);
+    check_act_pool_fused(AB_ACT_LEAKY_RELU, 0.0f, 5, 5);
     check_dropout();
     gc_each_act_variant(check_act_layer);
     return check_done("test_conv");

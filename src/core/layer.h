@@ -112,14 +112,15 @@ void ab_global_avg_pool_backward(float *dx, const float *dy, int B, int C, int H
 
 /* An activation followed by a 2x2 stride-2 max pooling, in one pass (the
  * same floats as the two layers one after the other): whether the pair can
- * be fused (relu and leaky_relu, k = stride = 2); forward: y and argmax of
- * the pooling of f(z), and f(z) itself into act unless act is NULL (the
- * backward of these kinds needs only z); backward: dz = f'(z) times dy
- * routed to each window's argmax (dz is set). z, act, dz are (B,C,H,W). */
+ * be fused (relu, and leaky_relu with a finite slope >= 0; k = stride = 2);
+ * forward: y(B,C,oh,ow) and argmax of the pooling of f(z), and f(z) itself
+ * into act unless act is NULL (the fused backward does not need it);
+ * backward: dz(B,C,H,W) = f'(z) times dy routed to each window's argmax
+ * (dz is set), from the pooled y of the forward instead of z. */
 int ab_act_max_pool_fusable(const ab_act_spec *a, int k, int stride);
 void ab_act_max_pool_forward(float *y, int32_t *argmax, float *act, const float *z,
                              const ab_act_spec *a, int B, int C, int H, int W, int oh, int ow);
-void ab_act_max_pool_backward(float *dz, const float *dy, const int32_t *argmax, const float *z,
+void ab_act_max_pool_backward(float *dz, const float *dy, const int32_t *argmax, const float *y,
                               const ab_act_spec *a, int B, int C, int H, int W, int oh, int ow);
 
 /* ---- dropout_layer.c ---- (n = B * size) */

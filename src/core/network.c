@@ -396,8 +396,8 @@ static void layer_backward(ab_net *net, int i, const float *x, int b0, int n, in
         if (fused_pool(net, i - 1)) { /* the activation's backward too: dacts[i-1] from dout */
             const ab_layer *a = &net->layers[i - 1];
             size_t ao = (size_t)b0 * a->in_size;
-            ab_act_max_pool_backward(net->dacts[i - 1] + ao, dout, l->argmax + oo, net->acts[i - 1] + ao,
-                                     &a->act, n, l->in_c, l->in_h, l->in_w, l->out_h, l->out_w);
+            ab_act_max_pool_backward(net->dacts[i - 1] + ao, dout, l->argmax + oo, out, &a->act, n,
+                                     l->in_c, l->in_h, l->in_w, l->out_h, l->out_w);
             return;
         }
         if (din)

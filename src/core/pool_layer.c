@@ -3,6 +3,7 @@
  * (output size (in - k) / stride + 1, PyTorch's floor mode). No parameters,
  * no I/O. */
 #include "layer.h"
+#include <math.h>
 #include <string.h>
 
 void ab_max_pool_forward(float *restrict y, int32_t *restrict argmax, const float *restrict x,
@@ -159,7 +160,8 @@ void ab_global_avg_pool_backward(float *restrict dx, const float *restrict dy, i
 
 int ab_act_max_pool_fusable(const ab_act_spec *a, int k, int stride)
 {
-    return k == 2 && stride == 2 && (a->kind == AB_ACT_RELU || a->kind == AB_ACT_LEAKY_RELU);
+    int leaky = a->kind == AB_ACT_LEAKY_RELU && isfinite(a->alpha) && !signbit(a->alpha);
+    return k == 2 && stride == 2 && (a->kind == AB_ACT_RELU || leaky);
 }
 
 /* f(v): relu when relu, else leaky relu with slope s (activations.c). */
@@ -213,41 +215,27 @@ void ab_act_max_pool_forward(float *restrict y, int32_t *restrict argmax, float 
     }
 }
 
-/* One plane of ab_act_max_pool_backward (relu constant, as above): the
- * pooling's backward into dz (as ab_max_pool_backward), then dz = f'(z) dz
- * over the plane while it is in the L1 cache. */
-static inline __attribute__((always_inline)) void
-act_pool_back_plane(float *restrict dzp, const float *restrict dyp, const int32_t *restrict ap,
-                    const float *restrict zp, int H, int W, int oh, int ow, int relu, float s)
-{
-    for (int oy = 0; oy < oh; oy++) {
-        float *r0 = dzp + 2 * oy * W, *r1 = r0 + W;
-        int32_t base = 2 * oy * W;
-        for (int ox = 0; ox < ow; ox++) {
-            float g = dyp[oy * ow + ox];
-            int32_t at = ap[oy * ow + ox] - base - 2 * ox; /* 0, 1, W or W + 1 */
-            r0[2 * ox] = at == 0 ? g : 0.0f;
-            r0[2 * ox + 1] = at == 1 ? g : 0.0f;
-            r1[2 * ox] = at == W ? g : 0.0f;
-            r1[2 * ox + 1] = at == W + 1 ? g : 0.0f;
-        }
-        for (int j = 2 * ow; j < W; j++) r0[j] = r1[j] = 0.0f; /* a column no window covers */
-    }
-    for (long q = (long)2 * oh * W; q < (long)H * W; q++) dzp[q] = 0.0f; /* rows no window covers */
-    for (long q = 0; q < (long)H * W; q++) dzp[q] = act_df(zp[q], dzp[q], relu, s);
-}
-
+/* Backward, knowing that a window's gradient goes to its argmax only:
+ * everywhere else f'(z) gets 0 and gives 0 (relu: 0; leaky: slope * 0,
+ * +0 for a finite slope >= 0, which ab_act_max_pool_fusable requires), and
+ * at the argmax z > 0 exactly when the pooled f(z) > 0 (f keeps the sign,
+ * and a NaN is not > 0 either way). So z is not read: the pooled output
+ * (small, and still in the cache) says the same. */
 void ab_act_max_pool_backward(float *restrict dz, const float *restrict dy,
-                              const int32_t *restrict argmax, const float *restrict z,
+                              const int32_t *restrict argmax, const float *restrict y,
                               const ab_act_spec *a, int B, int C, int H, int W, int oh, int ow)
 {
+    int relu = a->kind == AB_ACT_RELU;
+    float s = relu ? 0.0f : a->alpha;
     long planes = (long)B * C, in = (long)H * W, out = (long)oh * ow;
+    memset(dz, 0, (size_t)(planes * in) * sizeof *dz);
     for (long pc = 0; pc < planes; pc++) {
-        if (a->kind == AB_ACT_RELU)
-            act_pool_back_plane(dz + pc * in, dy + pc * out, argmax + pc * out, z + pc * in, H, W,
-                                oh, ow, 1, 0.0f);
+        float *dzp = dz + pc * in;
+        const float *dyp = dy + pc * out, *yp = y + pc * out;
+        const int32_t *ap = argmax + pc * out;
+        if (relu)
+            for (long q = 0; q < out; q++) dzp[ap[q]] = act_df(yp[q], dyp[q], 1, 0.0f);
         else
-            act_pool_back_plane(dz + pc * in, dy + pc * out, argmax + pc * out, z + pc * in, H, W,
-                                oh, ow, 0, a->alpha);
+            for (long q = 0; q < out; q++) dzp[ap[q]] = act_df(yp[q], dyp[q], 0, s);
     }
 }
