@@ -258,6 +258,23 @@ void ab_net_init_params(ab_net *net, ab_rng *rng)
     }
 }
 
+/* The image layers (every layer before the first dense one: convolutions,
+ * pooling, their activations and dropout) work example by example, so they
+ * run over chunks of IMAGE_CHUNK examples, each chunk through all of them
+ * while its buffers are still in the cache. The arithmetic is the same as
+ * over the whole batch (a conv layer does one sgemm per image); only the
+ * order of rrelu and dropout draws interleaves between layers. */
+#ifndef IMAGE_CHUNK
+#define IMAGE_CHUNK 8
+#endif
+
+static int image_layers(const ab_net *net)
+{
+    int i = 0;
+    while (i < net->n_layers && net->layers[i].kind != AB_LAYER_DENSE) i++;
+    return i;
+}
+
 /* Whether activation layer i and the max pooling after it run as one pass
  * (pool_layer.c): the pooling's forward and the activation's backward are
  * then part of the other layer's. In training the fused forward does not
@@ -270,13 +287,29 @@ static int fused_pool(const ab_net *net, int i)
            ab_act_max_pool_fusable(&a->act, p->kernel, p->stride);
 }
 
+/* Buffers that only one chunk of image layers uses start at the buffer's
+ * first example for every chunk (they stay in the cache) instead of at the
+ * chunk's own examples: in training, the output of layer i when a fused
+ * activation and pooling (whose backward does not read it) consume it; and
+ * the input gradient of every image layer but the last (the one from the
+ * first dense layer covers the whole batch). */
+static int scratch_out(const ab_net *net, int i)
+{
+    return net->training && fused_pool(net, i + 1);
+}
+
+static size_t grad_off(const ab_net *net, int j, int b0, int size)
+{
+    return j < image_layers(net) ? 0 : (size_t)b0 * size;
+}
+
 /* Forward through layer i for examples [b0, b0 + n) of the batch. */
 static void layer_forward(ab_net *net, int i, const float *x, int b0, int n)
 {
     ab_layer *l = &net->layers[i];
     size_t io = (size_t)b0 * l->in_size, oo = (size_t)b0 * l->out_size;
-    const float *in = (i == 0 ? x : net->acts[i]) + io;
-    float *out = net->acts[i + 1] + oo;
+    const float *in = i == 0 ? x + io : net->acts[i] + (scratch_out(net, i - 1) ? 0 : io);
+    float *out = net->acts[i + 1] + (scratch_out(net, i) ? 0 : oo);
     const float *p = net->params + l->param_off;
     switch (l->kind) {
     case AB_LAYER_DENSE:
@@ -315,23 +348,6 @@ static void layer_forward(ab_net *net, int i, const float *x, int b0, int n)
                              &net->rrelu_rng, n, l->out_c, l->out_h * l->out_w);
         return;
     }
-}
-
-/* The image layers (every layer before the first dense one: convolutions,
- * pooling, their activations and dropout) work example by example, so they
- * run over chunks of IMAGE_CHUNK examples, each chunk through all of them
- * while its buffers are still in the cache. The arithmetic is the same as
- * over the whole batch (a conv layer does one sgemm per image); only the
- * order of rrelu and dropout draws interleaves between layers. */
-#ifndef IMAGE_CHUNK
-#define IMAGE_CHUNK 8
-#endif
-
-static int image_layers(const ab_net *net)
-{
-    int i = 0;
-    while (i < net->n_layers && net->layers[i].kind != AB_LAYER_DENSE) i++;
-    return i;
 }
 
 const float *ab_net_forward(ab_net *net, const float *x, int B)
@@ -373,8 +389,8 @@ static void layer_backward(ab_net *net, int i, const float *x, int b0, int n, in
     ab_layer *l = &net->layers[i];
     size_t io = (size_t)b0 * l->in_size, oo = (size_t)b0 * l->out_size;
     const float *in = (i == 0 ? x : net->acts[i]) + io, *out = net->acts[i + 1] + oo;
-    float *din = i == 0 ? NULL : net->dacts[i] + io;
-    const float *dout = net->dacts[i + 1] + oo;
+    float *din = i == 0 ? NULL : net->dacts[i] + grad_off(net, i, b0, l->in_size);
+    const float *dout = net->dacts[i + 1] + grad_off(net, i + 1, b0, l->out_size);
     const float *p = net->params + l->param_off;
     float *g = net->grads + l->param_off;
     switch (l->kind) {
@@ -395,7 +411,7 @@ static void layer_backward(ab_net *net, int i, const float *x, int b0, int n, in
     case AB_LAYER_MAX_POOL:
         if (fused_pool(net, i - 1)) { /* the activation's backward too: dacts[i-1] from dout */
             const ab_layer *a = &net->layers[i - 1];
-            size_t ao = (size_t)b0 * a->in_size;
+            size_t ao = grad_off(net, i - 1, b0, a->in_size);
             ab_act_max_pool_backward(net->dacts[i - 1] + ao, dout, l->argmax + oo, out, &a->act, n,
                                      l->in_c, l->in_h, l->in_w, l->out_h, l->out_w);
             return;
