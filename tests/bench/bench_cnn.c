@@ -87,7 +87,9 @@ static float *filled(size_t n, ab_rng *r)
 }
 
 /* The sgemm calls one training step makes (conv_layer.c, dense_layer.c),
- * with the engine's images per sgemm, on scratch operands. */
+ * with the engine's images per sgemm, on scratch operands: the same shapes,
+ * transposes and beta (the step sets the dense layers' weight gradients,
+ * beta 0, and adds each image's into a conv layer's, beta 1). */
 static void sgemm_step(const ab_net *net, const scratch *s)
 {
     int G = ab_conv_group(B);
@@ -100,7 +102,7 @@ static void sgemm_step(const ab_net *net, const scratch *s)
                 if (pass == 0) {
                     ab_gemm(0, 1, B, out, in, 1.0f, s->a, in, s->b, in, 1.0f, s->c, out);
                 } else {
-                    ab_gemm(1, 0, out, in, B, 1.0f, s->a, out, s->b, in, 1.0f, s->c, in);
+                    ab_gemm(1, 0, out, in, B, 1.0f, s->a, out, s->b, in, 0.0f, s->c, in);
                     if (i > 0) ab_gemm(0, 0, B, in, out, 1.0f, s->a, out, s->b, in, 0.0f, s->c, in);
                 }
             } else if (l->kind == AB_LAYER_CONV) {
