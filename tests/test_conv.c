@@ -343,6 +343,36 @@ static void check_act_layer(const char *name, ab_act_spec a, int training)
     free(dz); free(num); free(dal); free(numa);
 }
 
+/* ---- col2im ----
+ * ab_col2im against the plain loop that defines it (every (c, ki, kj) row
+ * in order, each output position added where it lands), bit for bit, onto
+ * a random image: its 3x3 stride-1 path keeps the order of the additions. */
+static void check_col2im(int C, int H, int W, int k, int stride, int pad)
+{
+    ab_conv_shape s = {C, H, W, 1, k, stride, pad, (H + 2 * pad - k) / stride + 1,
+                       (W + 2 * pad - k) / stride + 1};
+    long hw = (long)s.oh * s.ow, nx = (long)C * H * W, nc = (long)C * k * k * hw;
+    ab_rng r;
+    ab_rng_seed(&r, 31 + k + pad, "col2im");
+    float *col = gc_floats(nc), *x1 = gc_floats(nx), *x2 = gc_floats(nx);
+    gc_fill_uniform(col, nc, &r, -1, 1);
+    gc_fill_uniform(x1, nx, &r, -1, 1);
+    memcpy(x2, x1, (size_t)nx * sizeof *x1);
+    ab_col2im(x1, col, hw, &s);
+    for (int c = 0; c < C; c++)
+        for (int ki = 0; ki < k; ki++)
+            for (int kj = 0; kj < k; kj++)
+                for (int oy = 0; oy < s.oh; oy++)
+                    for (int ox = 0; ox < s.ow; ox++) {
+                        int iy = oy * stride - pad + ki, ix = ox * stride - pad + kj;
+                        if (iy >= 0 && iy < H && ix >= 0 && ix < W)
+                            x2[((long)c * H + iy) * W + ix] += col[((long)(c * k + ki) * k + kj) * hw + oy * s.ow + ox];
+                    }
+    CHECK(!memcmp(x1, x2, (size_t)nx * sizeof *x1), "col2im %dx%d k %d stride %d pad %d: = the plain loop, bit for bit",
+          H, W, k, stride, pad);
+    free(col); free(x1); free(x2);
+}
+
 /* ---- an activation fused with the 2x2 max pooling after it ----
  * ab_act_max_pool_forward/backward against ab_act_layer_forward then
  * ab_max_pool_forward (and backward in reverse), bit for bit, on an image
@@ -413,6 +443,11 @@ int main(void)
     check_pool(P_AVG, 7, 6, 2, 2);
     check_pool(P_AVG, 7, 6, 3, 2);
     check_pool(P_GLOBAL, 7, 6, 0, 0);
+    static const int c2i[][5] = {/* H, W, k, stride, pad */
+        {13, 13, 3, 1, 0}, {13, 13, 3, 1, 1}, {6, 5, 3, 1, 2}, {3, 3, 3, 1, 0}, {4, 2, 3, 1, 1},
+        {28, 28, 3, 1, 0}, {9, 8, 3, 2, 1}, {9, 9, 5, 1, 2}, {7, 6, 1, 1, 0}};
+    for (size_t i = 0; i < sizeof c2i / sizeof c2i[0]; i++)
+        check_col2im(3, c2i[i][0], c2i[i][1], c2i[i][2], c2i[i][3], c2i[i][4]);
     check_act_pool_fused(AB_ACT_RELU, 0.0f, 7, 6);
     check_act_pool_fused(AB_ACT_RELU, 0.0f, 26, 26);
     check_act_pool_fused(AB_ACT_LEAKY_RELU, 0.01f, 6, 7);

@@ -69,10 +69,47 @@ NO_LIBCALLS void ab_im2col(float *restrict col, long ldc, const float *restrict 
             }
 }
 
+/* x(c, iy, :) += the three rows a, b, d (kj = 0, 1, 2) of a 3x3 stride-1
+ * col2im at one output row: element ix gets a[ix + pad], then
+ * b[ix + pad - 1], then d[ix + pad - 2], each when its index is in
+ * [0, ow): the additions, and their order, of ab_col2im's general loop. */
+static inline void add_row3(float *restrict xr, const float *restrict a, const float *restrict b,
+                            const float *restrict d, int W, int ow, int pad)
+{
+    int lo = 2 - pad, hi = ow - pad; /* ix where all three indices are in range */
+    if (lo < 0) lo = 0;
+    if (hi > W) hi = W;
+    if (hi < lo) hi = lo;
+    for (int ix = 0; ix < W; ix++) {
+        if (ix == lo) ix = hi; /* the middle below, without tests */
+        if (ix >= W) break;
+        int o = ix + pad;
+        float v = xr[ix];
+        if (o >= 0 && o < ow) v += a[o];
+        if (o - 1 >= 0 && o - 1 < ow) v += b[o - 1];
+        if (o - 2 >= 0 && o - 2 < ow) v += d[o - 2];
+        xr[ix] = v;
+    }
+    for (int ix = lo; ix < hi; ix++) xr[ix] = ((xr[ix] + a[ix + pad]) + b[ix + pad - 1]) + d[ix + pad - 2];
+}
+
 void ab_col2im(float *restrict x, const float *restrict col, long ldc, const ab_conv_shape *s)
 {
     int C = s->c, H = s->h, W = s->w, k = s->k, st = s->stride, pad = s->pad;
     int oh = s->oh, ow = s->ow;
+    if (k == 3 && st == 1) { /* each output row's three kj rows in one pass */
+        for (int c = 0; c < C; c++)
+            for (int ki = 0; ki < 3; ki++) {
+                const float *r0 = col + (long)(c * 3 + ki) * 3 * ldc;
+                for (int oy = 0; oy < oh; oy++) {
+                    int iy = oy - pad + ki;
+                    if (iy < 0 || iy >= H) continue;
+                    const float *a = r0 + (long)oy * ow;
+                    add_row3(x + ((long)c * H + iy) * W, a, a + ldc, a + 2 * ldc, W, ow, pad);
+                }
+            }
+        return;
+    }
     for (int c = 0; c < C; c++)
         for (int ki = 0; ki < k; ki++)
             for (int kj = 0; kj < k; kj++) {
