@@ -447,6 +447,19 @@ static void test_augment_and_channel(void)
     ab_experiment_free(on);
 }
 
+/* A config that loads (shapes are checked after) but whose layer shapes fail with a message containing want. */
+static void shape_error(const char *name, const char *yaml, char **set, int nset, const char *want)
+{
+    ab_error err;
+    ab_experiment *e = load(name, yaml, set, nset, &err);
+    CHECK(e != NULL, "%s: load: %s", name, err.msg);
+    if (e) {
+        ab_status st = ab_experiment_check_shapes(e, &err);
+        CHECK(st != AB_OK && strstr(err.msg, want), "%s: want '%s', got: %s", name, want, err.msg);
+    }
+    ab_experiment_free(e);
+}
+
 /* Layer shapes on the data's shape, and the located shape errors. */
 static void test_shapes(void)
 {
@@ -482,26 +495,12 @@ static void test_shapes(void)
     }
     ab_experiment_free(e);
 
-    e = load("badshape", "data: {dataset: xor}\nmodel:\n  layers:\n    - {dense: 8}\n    - {pool: max, size: 2}\n",
-             NULL, 0, &err);
-    CHECK(e != NULL, "load (shapes are checked after): %s", err.msg);
-    if (e) {
-        ab_status st = ab_experiment_check_shapes(e, &err);
-        CHECK(st != AB_OK && strstr(err.msg, "badshape.yaml:5:7: model.layers[1]: pool max 2 stride 2 received a flat "
-                                             "input of 8 features"),
-              "located shape error: %s", err.msg);
-    }
-    ab_experiment_free(e);
+    shape_error("badshape", "data: {dataset: xor}\nmodel:\n  layers:\n    - {dense: 8}\n    - {pool: max, size: 2}\n",
+                NULL, 0, "badshape.yaml:5:7: model.layers[1]: pool max 2 stride 2 received a flat input of 8 features");
     char *set[] = {"model.layers=[{conv: 2, kernel: 3, stride: 9}, {conv: 2, kernel: 5}]"};
-    e = load("badset", "seeds: 1\n", set, 1, &err);
-    CHECK(e != NULL, "load: %s", err.msg);
-    if (e) {
-        ab_status st = ab_experiment_check_shapes(e, &err);
-        CHECK(st != AB_OK && strstr(err.msg, "--set model.layers=[{conv: 2, kernel: 3, stride: 9}, {conv: 2, kernel: 5}]: "
-                                             "model.layers[1]: conv 2 5x5 stride 1 pad 0 received 2x3x3"),
-              "shape error of a --set: %s", err.msg);
-    }
-    ab_experiment_free(e);
+    shape_error("badset", "seeds: 1\n", set, 1,
+                "--set model.layers=[{conv: 2, kernel: 3, stride: 9}, {conv: 2, kernel: 5}]: "
+                "model.layers[1]: conv 2 5x5 stride 1 pad 0 received 2x3x3");
     e = load("badpath", "data: {dataset: idx, path: /nonexistent/actbench}\nmodel: {layers: [{dense: 3}]}\n", NULL, 0, &err);
     CHECK(e && ab_experiment_check_shapes(e, &err) != AB_OK && !strncmp(err.msg, "data: ", 6),
           "unreadable data: %s", err.msg);
