@@ -143,6 +143,8 @@ typedef struct {
     int every_steps;          /* probe.every_steps */
     const char *layers;       /* model.layers as JSON, with 2 probed layers (NULL: hidden [8, 8]) */
     int eval_size;            /* train.eval_size */
+    int has_dead_seed;        /* dead2 per seed from dead_seed instead */
+    double dead_seed[3];
 } spec;
 
 /* run k (1..3) of spec s */
@@ -182,7 +184,7 @@ static cJSON *run_doc(const spec *s, int k, int *id)
     } else {
         cJSON_AddNullToObject(fin, "best");
     }
-    double dead[2] = {0.0, s->dead2};
+    double dead[2] = {0.0, s->has_dead_seed ? s->dead_seed[k - 1] : s->dead2};
     cJSON_AddItemToObject(fin, "dead_fraction", cJSON_CreateDoubleArray(dead, 2));
     cJSON *layers = cJSON_AddArrayToObject(cJSON_AddObjectToObject(cJSON_AddArrayToObject(doc, "epochs"), ""), "layers");
     for (int h = 0; h < 2; h++) {
@@ -592,15 +594,45 @@ static void test_layer_labels(void)
 
 static void test_c5_min_runs(void)
 {
-    /* leaky_relu at the top rate: 1 of 3 finished; no verdict rests on one run */
+    /* leaky_relu at the top rate: 1 of 3 finished, 2 diverged where relu lost its units: paired by seed, a
+     * diverged leaky run counts against the claim */
     const spec single[] = {{"relu", NAN, 0.01, HI, TRAIN, 0.02, 0, NULL, .seed0 = 0}, {"relu", NAN, 1, LO, TRAIN, 0.40, 0, NULL, .seed0 = 0},
                            {"leaky_relu", 0.01, 1, HI, TRAIN, 0.03, 0, "diverged", .n_bad = 2}};
     ab_report *r = build(single, 3);
     if (!r) return;
     cJSON *series = cJSON_GetArrayItem(cJSON_GetObjectItem(r->claims[4].numbers, "series"), 0);
+    cJSON *lk = cJSON_GetArrayItem(cJSON_GetObjectItem(series, "leaky_at_top_rate"), 0), *pj = cJSON_GetObjectItem(lk, "pairs");
+    CHECK(r->claims[4].verdict == AB_CONTRADICTS && !strcmp(str_of(series, "outcome"), "contradicts") &&
+              num_of(pj, "n") == 3 && num_of(pj, "as_claimed") == 1 && num_of(pj, "against") == 2 &&
+              num_of(pj, "leaky_diverged") == 2 && !strcmp(str_of(lk, "outcome"), "contradicts"),
+          "C5, leaky diverged in 2 of 3 pairs: %s (%g pairs, %g as claimed, %g against, %g diverged)",
+          ab_verdict_name(r->claims[4].verdict), num_of(pj, "n"), num_of(pj, "as_claimed"), num_of(pj, "against"),
+          num_of(pj, "leaky_diverged"));
+    ab_report_free(r);
+    /* one seed shared with relu: one pair, no verdict rests on it */
+    const spec one_pair[] = {{"relu", NAN, 0.01, HI, TRAIN, 0.02, 0, NULL, .seed0 = 0}, {"relu", NAN, 1, LO, TRAIN, 0.40, 0, NULL, .seed0 = 0},
+                             {"leaky_relu", 0.01, 1, HI, TRAIN, 0.03, 0, NULL, .seed0 = 2}};
+    r = build(one_pair, 3);
+    if (!r) return;
+    series = cJSON_GetArrayItem(cJSON_GetObjectItem(r->claims[4].numbers, "series"), 0);
     CHECK(r->claims[4].verdict == AB_CANNOT_TELL && !strcmp(str_of(series, "outcome"), "cannot tell") &&
-              strstr(str_of(series, "reason"), ">= 2 finished runs"),
-          "C5, one leaky run: %s (%s)", ab_verdict_name(r->claims[4].verdict), str_of(series, "reason"));
+              strstr(str_of(series, "reason"), "paired with >= 2"),
+          "C5, one pair: %s (%s)", ab_verdict_name(r->claims[4].verdict), str_of(series, "reason"));
+    ab_report_free(r);
+    /* the means say relu 0.35 > 2 x leaky 0.03, but relu died in one seed only, where leaky diverged: paired, not
+     * as claimed */
+    const spec means[] = {{"relu", NAN, 0.01, HI, TRAIN, 0.02, 0, NULL, .seed0 = 0},
+                          {"relu", NAN, 1, LO, TRAIN, 0, 0, NULL, .has_dead_seed = 1, .dead_seed = {0.05, 0.05, 0.95}},
+                          {"leaky_relu", 0.01, 1, HI, TRAIN, 0.03, 0, "diverged", .seed0 = 0}};
+    r = build(means, 3);
+    if (!r) return;
+    series = cJSON_GetArrayItem(cJSON_GetObjectItem(r->claims[4].numbers, "series"), 0);
+    pj = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(series, "leaky_at_top_rate"), 0), "pairs");
+    CHECK(r->claims[4].verdict == AB_CANNOT_TELL && !strcmp(str_of(series, "outcome"), "inconclusive") &&
+              num_of(pj, "as_claimed") == 0 && num_of(pj, "against") == 1 && num_of(pj, "neither") == 2,
+          "C5 paired, not by means: %s, series %s (%g as claimed, %g against, %g neither)",
+          ab_verdict_name(r->claims[4].verdict), str_of(series, "outcome"), num_of(pj, "as_claimed"),
+          num_of(pj, "against"), num_of(pj, "neither"));
     ab_report_free(r);
     /* the large rate probed every 10 steps: a measurement, the same series */
     const spec probed[] = {{"relu", NAN, 0.01, HI, TRAIN, 0.02, 0, NULL, .seed0 = 0},

@@ -79,6 +79,7 @@ typedef struct {
     int n_layers;
     double *dead;           /* (n_ok, n_layers) final dead fraction */
     double *dead_mean;      /* (n_layers) over finished runs */
+    double *diverged_seed;  /* (n_diverged) the seeds of the diverged runs */
     ab_sample acc_s, gap_s, gap_best_s;
     /* revivals of finished runs, layer 1 and layers >= 2: events (sum of
      * epochs[].layers[].revived) and distinct units (revived_units_total

@@ -1,15 +1,21 @@
 /* report_dying.c: claim C5, dying ReLUs. A series is the relu variants
- * that differ only in the learning rate; with two rates or more it
- * supports the claim when the relu dead fraction (the largest layer mean)
- * rises with the rate and, at the top rate, exceeds AB_DEAD_MIN and
- * AB_DEAD_RATIO times that of every leaky variant of the same settings.
- * Every arm (relu at the low and the top rate, each leaky variant used)
- * needs AB_MIN_RUNS finished runs: no verdict rests on a single run. The
- * top rate is the largest at which relu and a leaky variant both have
- * them; leaky runs that diverged above it are counted and shown. The
- * distinct units that came back to life in layers >= 2 are counted as
- * evidence for the claim's second part (they do not change the verdict).
- * Calls report_fmt and report_match only. */
+ * that differ only in the learning rate. Runs that share a seed share
+ * their initial parameters and batches, so at the top rate each leaky
+ * variant is compared with relu seed by seed: a pair is as claimed when
+ * the relu run's dead fraction (its largest layer) exceeds AB_DEAD_MIN and
+ * AB_DEAD_RATIO times the leaky run's; against the claim when the leaky
+ * run diverged where the relu run lost its units (it did not train where
+ * relu's units died) or the leaky run lost as many; neither otherwise. A
+ * leaky variant supports when at least half its pairs are as claimed and
+ * more are as claimed than against, contradicts symmetrically; the series
+ * supports when the relu dead fraction rises with the rate and every
+ * leaky variant used supports, contradicts when one contradicts. Relu
+ * arms need AB_MIN_RUNS finished runs, leaky variants AB_MIN_RUNS pairs:
+ * no verdict rests on a single run. The top rate is the largest at which
+ * relu and a leaky variant have them. The distinct units that came back
+ * to life in layers >= 2 are counted as evidence for the claim's second
+ * part (they do not change the verdict). Calls report_fmt and report_match
+ * only. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,12 +30,71 @@
 #define AB_MIN_RUNS 2
 #define LR "train.learning_rate"
 
-/* 1 when a leaky variant with the same settings as variant j (learning
- * rate included) has at least AB_MIN_RUNS finished runs. */
-static int has_finished_leaky(const ab_report *r, int j)
+/* The largest final dead fraction over the layers of finished run i of
+ * v (NaN when it has none). */
+static double run_dead_max(const ab_variant *v, int i)
+{
+    double m = NAN;
+    for (int h = 0; h < v->n_layers; h++) {
+        double d = v->dead[(size_t)i * v->n_layers + h];
+        if (isfinite(d) && !(d <= m)) m = d;
+    }
+    return m;
+}
+
+/* The pairs of a relu and a leaky variant: the seeds where relu has a
+ * finished run and the leaky variant a finished or a diverged one. */
+typedef struct {
+    int n, claimed, against, diverged, neither;
+} pairs;
+
+static int row_of(const ab_variant *v, double seed)
+{
+    for (int i = 0; i < v->n_ok; i++)
+        if (v->rows[i].seed == seed) return i;
+    return -1;
+}
+
+static int diverged_at(const ab_variant *v, double seed)
+{
+    for (int i = 0; i < v->n_diverged; i++)
+        if (v->diverged_seed[i] == seed) return 1;
+    return 0;
+}
+
+static pairs pair_up(const ab_variant *relu, const ab_variant *leaky)
+{
+    pairs p = {0};
+    for (int i = 0; i < relu->n_ok; i++) {
+        double seed = relu->rows[i].seed, dr = run_dead_max(relu, i);
+        int j = row_of(leaky, seed), div = j < 0 && diverged_at(leaky, seed);
+        double dl = j >= 0 ? run_dead_max(leaky, j) : NAN;
+        if (!isfinite(dr) || (!div && !isfinite(dl))) continue;
+        p.n++;
+        int died = dr > AB_DEAD_MIN;
+        if (div) p.diverged++;
+        if (died && !div && AB_DEAD_RATIO * dl < dr) p.claimed++;
+        else if ((died && div) || (!div && dl > AB_DEAD_MIN)) p.against++;
+        else p.neither++;
+    }
+    return p;
+}
+
+static const char *pairs_outcome(const pairs *p)
+{
+    if (p->n < AB_MIN_RUNS) return "not used";
+    if (2 * p->claimed >= p->n && p->claimed > p->against) return "supports";
+    if (2 * p->against >= p->n && p->against > p->claimed) return "contradicts";
+    return "inconclusive";
+}
+
+/* 1 when a leaky variant with the same settings as relu variant j
+ * (learning rate included) has at least AB_MIN_RUNS pairs with it. */
+static int has_paired_leaky(const ab_report *r, int j)
 {
     for (int k = 0; k < r->n_variants; k++)
-        if (ab_is_leaky(r->v[k].activation) && r->v[k].n_ok >= AB_MIN_RUNS && ab_report_same(r, j, k, 1, NULL))
+        if (ab_is_leaky(r->v[k].activation) && ab_report_same(r, j, k, 1, NULL) &&
+            pair_up(&r->v[j], &r->v[k]).n >= AB_MIN_RUNS)
             return 1;
     return 0;
 }
@@ -37,7 +102,7 @@ static int has_finished_leaky(const ab_report *r, int j)
 /* The variants of the series of relu variant i (marked in done); the
  * lowest rate with >= AB_MIN_RUNS finished relu runs, and the top rate:
  * the largest with >= AB_MIN_RUNS finished relu runs and a leaky variant
- * with >= AB_MIN_RUNS finished runs (-1 when none). */
+ * with >= AB_MIN_RUNS pairs (-1 when none). */
 static int series_of(const ab_report *r, int i, int *done, int *members, int *low, int *top)
 {
     int n = 0;
@@ -50,7 +115,7 @@ static int series_of(const ab_report *r, int i, int *done, int *members, int *lo
         double lr = ab_variant_num(v, LR);
         if (v->n_ok < AB_MIN_RUNS || !isfinite(lr)) continue;
         if (*low < 0 || lr < ab_variant_num(&r->v[*low], LR)) *low = j;
-        if (has_finished_leaky(r, j) && (*top < 0 || lr > ab_variant_num(&r->v[*top], LR))) *top = j;
+        if (has_paired_leaky(r, j) && (*top < 0 || lr > ab_variant_num(&r->v[*top], LR))) *top = j;
     }
     return n;
 }
@@ -84,41 +149,81 @@ static cJSON *variant_dead_json(const ab_variant *v)
     return o;
 }
 
-/* The largest dead fraction of the leaky variants matching relu variant
- * top that have >= AB_MIN_RUNS finished runs; every matching leaky variant
- * is listed in list and line. */
-static double leaky_dead(const ab_report *r, int top, cJSON *list, ab_buf *line)
+/* The leaky variants matching relu variant top, each paired with it by
+ * seed, listed in list and line; the series outcome counted in t (rise:
+ * the relu dead fraction rises from the lowest rate to the top one and
+ * exceeds AB_DEAD_MIN there). *leaky is the largest dead fraction (mean
+ * over finished runs) of the variants used. */
+static const char *leaky_pairs(const ab_report *r, int top, int rise, cJSON *list, ab_buf *line, ab_tally *t,
+                               double *leaky)
 {
-    double m = NAN;
+    int used = 0, sup = 0, con = 0;
+    *leaky = NAN;
     for (int k = 0; k < r->n_variants; k++) {
         const ab_variant *v = &r->v[k];
         if (!ab_is_leaky(v->activation) || !ab_report_same(r, top, k, 1, NULL)) continue;
+        pairs p = pair_up(&r->v[top], v);
+        const char *out = pairs_outcome(&p);
         double d = ab_variant_dead_max(v);
-        cJSON_AddItemToArray(list, variant_dead_json(v));
-        if (v->n_ok >= AB_MIN_RUNS) {
-            if (isfinite(d) && !(d <= m)) m = d;
-            ab_buf_add(line, "%s %.3f (%d of %d finished); ", ab_buf_str(&v->label), d, v->n_ok, v->n);
-        } else {
-            ab_buf_add(line, "%s not used (%d of %d finished); ", ab_buf_str(&v->label), v->n_ok, v->n);
-        }
+        cJSON *o = variant_dead_json(v);
+        cJSON_ReplaceItemInObjectCaseSensitive(o, "used", cJSON_CreateBool(p.n >= AB_MIN_RUNS));
+        cJSON *pj = cJSON_AddObjectToObject(o, "pairs");
+        cJSON_AddNumberToObject(pj, "n", p.n);
+        cJSON_AddNumberToObject(pj, "as_claimed", p.claimed);
+        cJSON_AddNumberToObject(pj, "against", p.against);
+        cJSON_AddNumberToObject(pj, "leaky_diverged", p.diverged);
+        cJSON_AddNumberToObject(pj, "neither", p.neither);
+        cJSON_AddStringToObject(o, "outcome", out);
+        cJSON_AddItemToArray(list, o);
+        ab_buf_add(line, "          %s: %.3f (%d of %d finished); %d pairs: %d as claimed, %d against, %d neither; "
+                   "the leaky runs diverged in %d -> %s\n", ab_buf_str(&v->label), d, v->n_ok, v->n, p.n, p.claimed, p.against,
+                   p.neither, p.diverged, out);
+        if (p.n < AB_MIN_RUNS) continue;
+        used++;
+        sup += !strcmp(out, "supports");
+        con += !strcmp(out, "contradicts");
+        if (isfinite(d) && !(d <= *leaky)) *leaky = d;
     }
-    return m;
+    ab_tally none = {0};
+    if (!t) t = &none;
+    if (!used) return t->na++, "cannot tell";
+    if (con) return t->contradicts++, "contradicts";
+    if (rise && sup == used) return t->supports++, "supports";
+    return t->inconclusive++, "inconclusive";
 }
 
-static const char *series_outcome(double low, double top, double leaky, ab_tally *t)
+/* The same pairing at the rates between the lowest and the top one where
+ * relu lost more than AB_DEAD_MIN of a layer: shown, not counted. */
+static void other_rates(const ab_report *r, const int *members, int n, int low, int top, cJSON *o, ab_buf *lines)
 {
-    if (!isfinite(leaky) || !isfinite(top)) return t->na++, "cannot tell";
-    if (top > low && top > AB_DEAD_MIN && top > AB_DEAD_RATIO * leaky) return t->supports++, "supports";
-    if (leaky > AB_DEAD_MIN && AB_DEAD_RATIO * leaky >= top) return t->contradicts++, "contradicts";
-    return t->inconclusive++, "inconclusive";
+    cJSON *list = cJSON_AddArrayToObject(o, "other_rates");
+    for (int m = 0; m < n; m++) {
+        int j = members[m];
+        double lr = ab_variant_num(&r->v[j], LR), d = ab_variant_dead_max(&r->v[j]);
+        if (j == low || j == top || !(lr < ab_variant_num(&r->v[top], LR)) || !(d > AB_DEAD_MIN) ||
+            r->v[j].n_ok < AB_MIN_RUNS)
+            continue;
+        cJSON *x = cJSON_CreateObject();
+        cJSON_AddItemToArray(list, x);
+        ab_json_add_num(x, "learning_rate", lr);
+        ab_json_add_num(x, "relu_dead", d);
+        ab_buf line = {0};
+        double leaky;
+        const char *out = leaky_pairs(r, j, 0, cJSON_AddArrayToObject(x, "leaky"), &line, NULL, &leaky);
+        cJSON_AddStringToObject(x, "outcome", out);
+        ab_buf_add(lines, "        also at lr=%g (relu dead %.3f; shown, not counted): -> %s\n%s", lr, d, out,
+                   ab_buf_str(&line));
+        if (line.oom) lines->oom = 1;
+        ab_buf_free(&line);
+    }
 }
 
 /* Why a series with relu runs at >= 2 rates cannot be judged. */
 static const char *why_not(int low, int top)
 {
     if (low < 0) return "no learning rate with >= 2 finished relu runs";
-    if (top < 0) return "no learning rate where relu and a leaky variant both have >= 2 finished runs";
-    return "the only rate where relu and a leaky variant both have >= 2 finished runs is the lowest one";
+    if (top < 0) return "no learning rate with >= 2 finished relu runs and a leaky variant paired with >= 2 of them";
+    return "the only rate with >= 2 finished relu runs and a leaky variant paired with >= 2 of them is the lowest one";
 }
 
 /* The settings a series shares, as a label: "relu clip_norm=1" (the
@@ -158,14 +263,16 @@ static void one_series(const ab_report *r, ab_claim *c, ab_tally *t, const int *
         t->na++;
         cJSON_AddStringToObject(o, "outcome", "cannot tell");
         cJSON_AddStringToObject(o, "reason", why);
-        ab_buf_add(&c->lines, "        cannot tell: %s (each arm needs >= 2 finished runs)\n", why);
+        ab_buf_add(&c->lines, "        cannot tell: %s (a relu arm needs >= 2 finished runs, a leaky "
+                   "variant >= 2 pairs)\n", why);
         return;
     }
     ab_buf line = {0};
     double d_low = ab_variant_dead_max(&r->v[low]), d_top = ab_variant_dead_max(&r->v[top]);
     double lr_top = ab_variant_num(&r->v[top], LR);
-    double d_leaky = leaky_dead(r, top, cJSON_AddArrayToObject(o, "leaky_at_top_rate"), &line);
-    const char *outcome = series_outcome(d_low, d_top, d_leaky, t);
+    double d_leaky;
+    int rise = d_top > d_low && d_top > AB_DEAD_MIN;
+    const char *outcome = leaky_pairs(r, top, rise, cJSON_AddArrayToObject(o, "leaky_at_top_rate"), &line, t, &d_leaky);
     ab_json_add_num(o, "low_rate", ab_variant_num(&r->v[low], LR));
     ab_json_add_num(o, "top_rate", lr_top);
     ab_json_add_num(o, "relu_dead_low_rate", d_low);
@@ -177,10 +284,12 @@ static void one_series(const ab_report *r, ab_claim *c, ab_tally *t, const int *
     diverged_above(r, members, n, lr_top, &div, &all);
     cJSON_AddNumberToObject(o, "leaky_runs_above_top_rate", all);
     cJSON_AddNumberToObject(o, "leaky_runs_diverged_above_top_rate", div);
-    ab_buf_add(&c->lines, "        leaky at lr=%g: %s-> %s\n", lr_top, line.len ? ab_buf_str(&line) : "none ", outcome);
+    ab_buf_add(&c->lines, "        at lr=%g, paired by seed with relu (dead %.3f, %.3f at lr=%g): -> %s\n%s", lr_top, d_top,
+               d_low, ab_variant_num(&r->v[low], LR), outcome, ab_buf_str(&line));
+    other_rates(r, members, n, low, top, o, &c->lines);
     if (all > 0)
-        ab_buf_add(&c->lines, "        above lr=%g the leaky variants diverged in %d of %d runs (they do not "
-                   "die there: their loss becomes NaN; no verdict on them)\n", lr_top, div, all);
+        ab_buf_add(&c->lines, "        above lr=%g (too few finished relu runs or pairs to judge) the leaky "
+                   "variants diverged in %d of %d runs\n", lr_top, div, all);
     if (line.oom) c->lines.oom = 1;
     ab_buf_free(&line);
 }
@@ -259,9 +368,10 @@ int ab_claim_dying(const ab_report *r, ab_claim *c)
     if (m + t.na == 0)
         ab_buf_add(&c->summary, "needs relu runs at >= 2 learning rates (same other settings)");
     else
-        ab_buf_add(&c->summary, "%d of %d learning-rate series as claimed (relu dead > %g and > %gx leaky at the"
-                   " top rate, rising with it), %d the opposite, %d inconclusive, %d cannot tell (each arm needs"
-                   " >= %d finished runs)", t.supports, m, AB_DEAD_MIN, AB_DEAD_RATIO, t.contradicts,
+        ab_buf_add(&c->summary, "%d of %d learning-rate series as claimed (at the top rate, paired by seed: relu"
+                   " dead > %g and > %gx leaky, a leaky run that diverged counting against; relu dead rising with"
+                   " the rate), %d the opposite, %d inconclusive, %d cannot tell (relu arms need >= %d finished runs,"
+                   " leaky variants as many pairs)", t.supports, m, AB_DEAD_MIN, AB_DEAD_RATIO, t.contradicts,
                    t.inconclusive, t.na, AB_MIN_RUNS);
     revivals(r, c);
     return c->summary.oom || c->lines.oom ? -1 : 0;

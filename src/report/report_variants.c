@@ -136,7 +136,8 @@ static void add_run(ab_variant *v, const cJSON *run)
 {
     const char *st = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(run, "status"));
     v->n++;
-    if (st && !strcmp(st, "diverged")) v->n_diverged++;
+    if (st && !strcmp(st, "diverged"))
+        v->diverged_seed[v->n_diverged++] = num_of(cJSON_GetObjectItemCaseSensitive(run, "config"), "seed");
     if (!st || strcmp(st, "ok")) {
         v->n_failed += !st || strcmp(st, "diverged");
         return;
@@ -226,7 +227,8 @@ int ab_report_group(ab_report *r)
         ab_variant *v = &r->v[j];
         v->rows = calloc((size_t)v->n + 1, sizeof *v->rows);
         v->dead = calloc((size_t)v->n * (size_t)v->n_layers + 1, sizeof *v->dead);
-        if (!v->rows || !v->dead) {
+        v->diverged_seed = calloc((size_t)v->n + 1, sizeof *v->diverged_seed);
+        if (!v->rows || !v->dead || !v->diverged_seed) {
             free(which);
             return -1;
         }
@@ -255,6 +257,7 @@ void ab_report_free_variants(ab_report *r)
         free(v->rows);
         free(v->dead);
         free(v->dead_mean);
+        free(v->diverged_seed);
     }
     free(r->v);
 }
