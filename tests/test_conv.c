@@ -343,6 +343,38 @@ static void check_act_layer(const char *name, ab_act_spec a, int training)
     free(dz); free(num); free(dal); free(numa);
 }
 
+/* ---- im2col ----
+ * ab_im2col against its definition (row (c, ki, kj), column (oy, ox) holds
+ * x[c][oy*stride - pad + ki][ox*stride - pad + kj], or 0 outside the
+ * image), bit for bit, with a row stride larger than the row (as when
+ * images share one sgemm): its stride-1 path copies rows of 8 floats and
+ * more in overlapping 8-float moves and shorter ones in 4-float moves. */
+static void check_im2col(int C, int H, int W, int k, int stride, int pad)
+{
+    ab_conv_shape s = {C, H, W, 1, k, stride, pad, (H + 2 * pad - k) / stride + 1,
+                       (W + 2 * pad - k) / stride + 1};
+    long hw = (long)s.oh * s.ow, ld = hw + 5, nx = (long)C * H * W, nc = (long)C * k * k * ld;
+    ab_rng r;
+    ab_rng_seed(&r, 17 + k + pad, "im2col");
+    float *x = gc_floats(nx), *col = gc_floats(nc), *want = gc_floats(nc);
+    gc_fill_uniform(x, nx, &r, -1, 1);
+    for (long i = 0; i < nc; i++) col[i] = want[i] = 7.0f; /* the gaps between rows stay */
+    ab_im2col(col, ld, x, &s);
+    for (int c = 0; c < C; c++)
+        for (int ki = 0; ki < k; ki++)
+            for (int kj = 0; kj < k; kj++)
+                for (int oy = 0; oy < s.oh; oy++)
+                    for (int ox = 0; ox < s.ow; ox++) {
+                        int iy = oy * stride - pad + ki, ix = ox * stride - pad + kj;
+                        int in = iy >= 0 && iy < H && ix >= 0 && ix < W;
+                        want[((long)(c * k + ki) * k + kj) * ld + oy * s.ow + ox] =
+                            in ? x[((long)c * H + iy) * W + ix] : 0.0f;
+                    }
+    CHECK(!memcmp(col, want, (size_t)nc * sizeof *col), "im2col %dx%d k %d stride %d pad %d: = its definition, bit for bit",
+          H, W, k, stride, pad);
+    free(x); free(col); free(want);
+}
+
 /* ---- col2im ----
  * ab_col2im against the plain loop that defines it (every (c, ki, kj) row
  * in order, each output position added where it lands), bit for bit, onto
@@ -446,6 +478,11 @@ int main(void)
     static const int c2i[][5] = {/* H, W, k, stride, pad */
         {13, 13, 3, 1, 0}, {13, 13, 3, 1, 1}, {6, 5, 3, 1, 2}, {3, 3, 3, 1, 0}, {4, 2, 3, 1, 1},
         {28, 28, 3, 1, 0}, {9, 8, 3, 2, 1}, {9, 9, 5, 1, 2}, {7, 6, 1, 1, 0}};
+    for (size_t i = 0; i < sizeof c2i / sizeof c2i[0]; i++)
+        check_im2col(3, c2i[i][0], c2i[i][1], c2i[i][2], c2i[i][3], c2i[i][4]);
+    check_im2col(2, 13, 13, 3, 1, 2); /* rows that read no input row */
+    check_im2col(2, 20, 19, 5, 1, 2); /* rows of 19, partly copied */
+    check_im2col(1, 3, 12, 1, 1, 0);
     for (size_t i = 0; i < sizeof c2i / sizeof c2i[0]; i++)
         check_col2im(3, c2i[i][0], c2i[i][1], c2i[i][2], c2i[i][3], c2i[i][4]);
     check_act_pool_fused(AB_ACT_RELU, 0.0f, 7, 6);

@@ -5,6 +5,7 @@
  * col2im adds such a matrix back into an image. No I/O. */
 #include "layer.h"
 #include <string.h>
+#include "vector_clones.h"
 
 /* GCC would turn the short copy loops below back into memcpy calls. */
 #if defined(__GNUC__) && !defined(__clang__)
@@ -39,10 +40,60 @@ static void valid_range(int W, int s, int pad, int kj, int ow, int *lo, int *hi)
     *lo = a, *hi = b;
 }
 
+/* dst[0..n) = src[0..n) for n >= 8: 8-float moves, the last one
+ * overlapping (one AVX move each in the AVX2 and AVX-512 clones). */
+static inline void copy_row8(float *restrict dst, const float *restrict src, int n)
+{
+    int i = 0;
+    for (; i + 8 <= n; i += 8) memcpy(dst + i, src + i, 8 * sizeof *dst);
+    if (i < n) memcpy(dst + n - 8, src + n - 8, 8 * sizeof *dst);
+}
+
+/* Stride 1: the output rows oy in [y0, y1) read input row oy - pad + ki;
+ * the others are zero. In each such row, columns [lo, hi) are a copy of
+ * the input row (from column lo + kj - pad) and the rest zero. The rows
+ * are short (11 floats in the benchmark's second layer) and the patch
+ * matrix larger than the L1 cache, so the time goes into stores: as few
+ * and as wide as the processor has (AB_VECTOR_CLONES). */
+AB_VECTOR_CLONES NO_LIBCALLS static void im2col_stride1(float *restrict col, long ldc,
+                                                        const float *restrict x,
+                                                        const ab_conv_shape *s)
+{
+    int C = s->c, H = s->h, W = s->w, k = s->k, pad = s->pad;
+    int oh = s->oh, ow = s->ow;
+    for (int c = 0; c < C; c++)
+        for (int ki = 0; ki < k; ki++) {
+            int y0 = pad - ki > 0 ? pad - ki : 0, y1 = H + pad - ki < oh ? H + pad - ki : oh;
+            if (y1 < y0) y1 = y0;
+            for (int kj = 0; kj < k; kj++) {
+                float *row = col + ((long)(c * k + ki) * k + kj) * ldc;
+                int lo, hi;
+                valid_range(W, 1, pad, kj, ow, &lo, &hi);
+                int n = hi - lo;
+                for (long p = 0; p < (long)y0 * ow; p++) row[p] = 0.0f;
+                float *r = row + (long)y0 * ow;
+                for (int oy = y0; oy < y1; oy++, r += ow) {
+                    const float *xr = x + ((long)c * H + oy - pad + ki) * W + kj - pad + lo;
+                    for (int ox = 0; ox < lo; ox++) r[ox] = 0.0f;
+                    if (n >= 8)
+                        copy_row8(r + lo, xr, n);
+                    else
+                        copy_row(r + lo, xr, n);
+                    for (int ox = hi; ox < ow; ox++) r[ox] = 0.0f;
+                }
+                for (long p = (long)y1 * ow; p < (long)oh * ow; p++) row[p] = 0.0f;
+            }
+        }
+}
+
 NO_LIBCALLS void ab_im2col(float *restrict col, long ldc, const float *restrict x, const ab_conv_shape *s)
 {
     int C = s->c, H = s->h, W = s->w, k = s->k, st = s->stride, pad = s->pad;
     int oh = s->oh, ow = s->ow;
+    if (st == 1) {
+        im2col_stride1(col, ldc, x, s);
+        return;
+    }
     for (int c = 0; c < C; c++)
         for (int ki = 0; ki < k; ki++)
             for (int kj = 0; kj < k; kj++) {
@@ -59,11 +110,7 @@ NO_LIBCALLS void ab_im2col(float *restrict col, long ldc, const float *restrict 
                     }
                     const float *xr = x + ((long)c * H + iy) * W;
                     for (int ox = 0; ox < lo; ox++) r[ox] = 0.0f;
-                    if (st == 1) {
-                        copy_row(r + lo, xr + lo + off, hi - lo);
-                    } else {
-                        for (int ox = lo; ox < hi; ox++) r[ox] = xr[ox * st + off];
-                    }
+                    for (int ox = lo; ox < hi; ox++) r[ox] = xr[ox * st + off];
                     for (int ox = hi; ox < ow; ox++) r[ox] = 0.0f;
                 }
             }

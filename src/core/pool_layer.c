@@ -5,6 +5,9 @@
 #include "layer.h"
 #include <math.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 void ab_max_pool_forward(float *restrict y, int32_t *restrict argmax, const float *restrict x,
                          int B, int C, int H, int W, int k, int stride, int oh, int ow)
@@ -178,12 +181,74 @@ static inline float act_df(float v, float g, int relu, float s)
     return v > 0.0f ? g : (relu ? 0.0f : leak);
 }
 
+#ifdef __SSE2__
+/* f(v) on 4 floats: v > 0 ? v : (relu ? +0 : s * v), act_f's IEEE
+ * operations (a compare is false for a NaN, as in C). */
+static inline __m128 act_f4(__m128 v, int relu, __m128 s)
+{
+    __m128 pos = _mm_cmpgt_ps(v, _mm_setzero_ps());
+    if (relu) return _mm_and_ps(pos, v);
+    return _mm_or_ps(_mm_and_ps(pos, v), _mm_andnot_ps(pos, _mm_mul_ps(s, v)));
+}
+
+static inline __m128 select4(__m128 m, __m128 a, __m128 b)
+{
+    return _mm_or_ps(_mm_and_ps(m, a), _mm_andnot_ps(m, b));
+}
+
+static inline __m128i select4i(__m128 m, __m128i a, __m128i b)
+{
+    __m128i mi = _mm_castps_si128(m);
+    return _mm_or_si128(_mm_and_si128(mi, a), _mm_andnot_si128(mi, b));
+}
+
+/* Output windows [ox, ox + 4) of the output row whose input rows are r0
+ * and r1 (r1 = r0 + W, index base of r0 in its plane): the scalar loop's
+ * compares and selects, four windows at a time. */
+static inline void act_pool4(float *restrict yo, int32_t *restrict ao, const float *restrict r0,
+                             const float *restrict r1, int ox, int32_t base, int W, int relu,
+                             __m128 s)
+{
+    int i = 2 * ox;
+    __m128 p0 = _mm_loadu_ps(r0 + i), p1 = _mm_loadu_ps(r0 + i + 4);
+    __m128 q0 = _mm_loadu_ps(r1 + i), q1 = _mm_loadu_ps(r1 + i + 4);
+    __m128 fa = act_f4(_mm_shuffle_ps(p0, p1, _MM_SHUFFLE(2, 0, 2, 0)), relu, s);
+    __m128 fb = act_f4(_mm_shuffle_ps(p0, p1, _MM_SHUFFLE(3, 1, 3, 1)), relu, s);
+    __m128 fc = act_f4(_mm_shuffle_ps(q0, q1, _MM_SHUFFLE(2, 0, 2, 0)), relu, s);
+    __m128 fd = act_f4(_mm_shuffle_ps(q0, q1, _MM_SHUFFLE(3, 1, 3, 1)), relu, s);
+    __m128 mab = _mm_cmpgt_ps(fb, fa), mcd = _mm_cmpgt_ps(fd, fc);
+    __m128 ab = select4(mab, fb, fa), cd = select4(mcd, fd, fc);
+    __m128i ia = _mm_add_epi32(_mm_set1_epi32(base + i), _mm_setr_epi32(0, 2, 4, 6));
+    __m128i one = _mm_set1_epi32(1);
+    __m128i iab = _mm_add_epi32(ia, _mm_and_si128(_mm_castps_si128(mab), one));
+    __m128i icd = _mm_add_epi32(_mm_add_epi32(ia, _mm_set1_epi32(W)),
+                                _mm_and_si128(_mm_castps_si128(mcd), one));
+    __m128 m = _mm_cmpgt_ps(cd, ab);
+    _mm_storeu_ps(yo + ox, select4(m, cd, ab));
+    _mm_storeu_si128((__m128i *)(void *)(ao + ox), select4i(m, icd, iab));
+}
+#endif
+
 /* One plane of ab_act_max_pool_forward; relu is a constant at each call
- * (inlined), so each loop is one kind's and vectorises. */
+ * (inlined), so each loop is one kind's. With SSE2 and rows of at least 4
+ * windows, 4 windows at a time, the last 4 of a row overlapping the ones
+ * before (the same values written twice) instead of a scalar tail. */
 static inline __attribute__((always_inline)) void
 act_pool_plane(float *restrict yp, int32_t *restrict ap, float *restrict fp,
                const float *restrict zp, int H, int W, int oh, int ow, int relu, float s)
 {
+#ifdef __SSE2__
+    if (ow >= 4) {
+        __m128 s4 = _mm_set1_ps(s);
+        for (int oy = 0; oy < oh; oy++) {
+            const float *r0 = zp + (2 * oy) * W, *r1 = r0 + W;
+            for (int ox = 0; ox < ow; ox += 4)
+                act_pool4(yp + oy * ow, ap + oy * ow, r0, r1, ox + 4 <= ow ? ox : ow - 4,
+                          2 * oy * W, W, relu, s4);
+        }
+        ow = 0; /* done: the loop below only fills fp */
+    }
+#endif
     for (int oy = 0; oy < oh; oy++) {
         const float *r0 = zp + (2 * oy) * W, *r1 = r0 + W;
         int32_t base = 2 * oy * W;
