@@ -343,47 +343,67 @@ static void check_act_layer(const char *name, ab_act_spec a, int training)
     free(dz); free(num); free(dal); free(numa);
 }
 
-/* ---- im2col ----
- * ab_im2col against its definition (row (c, ki, kj), column (oy, ox) holds
- * x[c][oy*stride - pad + ki][ox*stride - pad + kj], or 0 outside the
- * image), bit for bit, with a row stride larger than the row (as when
- * images share one sgemm): its stride-1 path copies rows of 8 floats and
- * more in overlapping 8-float moves and shorter ones in 4-float moves. */
-static void check_im2col(int C, int H, int W, int k, int stride, int pad)
+/* ---- im2col and col2im ----
+ * The definition of the patch matrix: entry (row (c, ki, kj), column
+ * (oy, ox)) is input pixel (c, oy*stride - pad + ki, ox*stride - pad + kj),
+ * or none (-1) outside the image. Returns the map, rows of oh*ow. */
+static long *patch_map(const ab_conv_shape *s)
+{
+    int k = s->k;
+    long hw = (long)s->oh * s->ow, n = (long)s->c * k * k * hw, q = 0;
+    long *map = malloc((size_t)n * sizeof *map);
+    for (int c = 0; c < s->c; c++)
+        for (int ki = 0; ki < k; ki++)
+            for (int kj = 0; kj < k; kj++)
+                for (int oy = 0; oy < s->oh; oy++)
+                    for (int ox = 0; ox < s->ow; ox++) {
+                        int iy = oy * s->stride - s->pad + ki, ix = ox * s->stride - s->pad + kj;
+                        int in = iy >= 0 && iy < s->h && ix >= 0 && ix < s->w;
+                        map[q++] = in ? ((long)c * s->h + iy) * s->w + ix : -1;
+                    }
+    return map;
+}
+
+static ab_conv_shape patch_shape(int C, int H, int W, int k, int stride, int pad)
 {
     ab_conv_shape s = {C, H, W, 1, k, stride, pad, (H + 2 * pad - k) / stride + 1,
                        (W + 2 * pad - k) / stride + 1};
-    long hw = (long)s.oh * s.ow, ld = hw + 5, nx = (long)C * H * W, nc = (long)C * k * k * ld;
-    ab_rng r;
-    ab_rng_seed(&r, 17 + k + pad, "im2col");
-    float *x = gc_floats(nx), *col = gc_floats(nc), *want = gc_floats(nc);
-    gc_fill_uniform(x, nx, &r, -1, 1);
-    for (long i = 0; i < nc; i++) col[i] = want[i] = 7.0f; /* the gaps between rows stay */
-    ab_im2col(col, ld, x, &s);
-    for (int c = 0; c < C; c++)
-        for (int ki = 0; ki < k; ki++)
-            for (int kj = 0; kj < k; kj++)
-                for (int oy = 0; oy < s.oh; oy++)
-                    for (int ox = 0; ox < s.ow; ox++) {
-                        int iy = oy * stride - pad + ki, ix = ox * stride - pad + kj;
-                        int in = iy >= 0 && iy < H && ix >= 0 && ix < W;
-                        want[((long)(c * k + ki) * k + kj) * ld + oy * s.ow + ox] =
-                            in ? x[((long)c * H + iy) * W + ix] : 0.0f;
-                    }
-    CHECK(!memcmp(col, want, (size_t)nc * sizeof *col), "im2col %dx%d k %d stride %d pad %d: = its definition, bit for bit",
-          H, W, k, stride, pad);
-    free(x); free(col); free(want);
+    return s;
 }
 
-/* ---- col2im ----
- * ab_col2im against the plain loop that defines it (every (c, ki, kj) row
+/* ab_im2col against the definition, bit for bit, with a row stride larger
+ * than the row (as when images share one sgemm): its stride-1 path copies
+ * rows of 8 floats and more in overlapping 8-float moves and shorter ones
+ * in 4-float moves. */
+static void check_im2col(int C, int H, int W, int k, int stride, int pad)
+{
+    ab_conv_shape s = patch_shape(C, H, W, k, stride, pad);
+    long hw = (long)s.oh * s.ow, ld = hw + 5, rows = (long)C * k * k, nx = (long)C * H * W;
+    long *map = patch_map(&s);
+    ab_rng r;
+    ab_rng_seed(&r, 17 + k + pad, "im2col");
+    float *x = gc_floats(nx), *col = gc_floats(rows * ld), *want = gc_floats(rows * ld);
+    gc_fill_uniform(x, nx, &r, -1, 1);
+    for (long i = 0; i < rows * ld; i++) col[i] = want[i] = 7.0f; /* the gaps between rows stay */
+    ab_im2col(col, ld, x, &s);
+    for (long row = 0; row < rows; row++)
+        for (long p = 0; p < hw; p++) {
+            long at = map[row * hw + p];
+            want[row * ld + p] = at < 0 ? 0.0f : x[at];
+        }
+    CHECK(!memcmp(col, want, (size_t)(rows * ld) * sizeof *col), "im2col %dx%d k %d stride %d pad %d: = its definition, bit for bit",
+          H, W, k, stride, pad);
+    free(x); free(col); free(want); free(map);
+}
+
+/* ab_col2im against the plain loop that defines it (every (c, ki, kj) row
  * in order, each output position added where it lands), bit for bit, onto
  * a random image: its 3x3 stride-1 path keeps the order of the additions. */
 static void check_col2im(int C, int H, int W, int k, int stride, int pad)
 {
-    ab_conv_shape s = {C, H, W, 1, k, stride, pad, (H + 2 * pad - k) / stride + 1,
-                       (W + 2 * pad - k) / stride + 1};
+    ab_conv_shape s = patch_shape(C, H, W, k, stride, pad);
     long hw = (long)s.oh * s.ow, nx = (long)C * H * W, nc = (long)C * k * k * hw;
+    long *map = patch_map(&s);
     ab_rng r;
     ab_rng_seed(&r, 31 + k + pad, "col2im");
     float *col = gc_floats(nc), *x1 = gc_floats(nx), *x2 = gc_floats(nx);
@@ -391,18 +411,11 @@ static void check_col2im(int C, int H, int W, int k, int stride, int pad)
     gc_fill_uniform(x1, nx, &r, -1, 1);
     memcpy(x2, x1, (size_t)nx * sizeof *x1);
     ab_col2im(x1, col, hw, &s);
-    for (int c = 0; c < C; c++)
-        for (int ki = 0; ki < k; ki++)
-            for (int kj = 0; kj < k; kj++)
-                for (int oy = 0; oy < s.oh; oy++)
-                    for (int ox = 0; ox < s.ow; ox++) {
-                        int iy = oy * stride - pad + ki, ix = ox * stride - pad + kj;
-                        if (iy >= 0 && iy < H && ix >= 0 && ix < W)
-                            x2[((long)c * H + iy) * W + ix] += col[((long)(c * k + ki) * k + kj) * hw + oy * s.ow + ox];
-                    }
+    for (long q = 0; q < nc; q++)
+        if (map[q] >= 0) x2[map[q]] += col[q];
     CHECK(!memcmp(x1, x2, (size_t)nx * sizeof *x1), "col2im %dx%d k %d stride %d pad %d: = the plain loop, bit for bit",
           H, W, k, stride, pad);
-    free(col); free(x1); free(x2);
+    free(col); free(x1); free(x2); free(map);
 }
 
 /* ---- an activation fused with the 2x2 max pooling after it ----
