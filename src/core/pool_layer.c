@@ -280,12 +280,72 @@ void ab_act_max_pool_forward(float *restrict y, int32_t *restrict argmax, float 
     }
 }
 
+#ifdef __SSE2__
+/* Windows [ox, ox + 4) of output row oy of a plane: each window's four
+ * gradients, the argmax's f'(z) dy and 0 at the three others (rows r0 and
+ * r1 = r0 + W of dz, base: r0's index in the plane), as the scalar loop. */
+static inline void act_pool_back4(float *restrict r0, float *restrict r1, const float *restrict yo,
+                                  const float *restrict dyo, const int32_t *restrict ao, int ox,
+                                  int32_t base, int W, int relu, __m128 s)
+{
+    __m128 y4 = _mm_loadu_ps(yo + ox), dy4 = _mm_loadu_ps(dyo + ox);
+    __m128 pos = _mm_cmpgt_ps(y4, _mm_setzero_ps());
+    __m128 g = relu ? _mm_and_ps(pos, dy4) : select4(pos, dy4, _mm_mul_ps(s, dy4));
+    __m128i at = _mm_sub_epi32(_mm_loadu_si128((const __m128i *)(const void *)(ao + ox)),
+                               _mm_add_epi32(_mm_set1_epi32(base + 2 * ox), _mm_setr_epi32(0, 2, 4, 6)));
+    __m128 ga = _mm_and_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(at, _mm_setzero_si128())), g);
+    __m128 gb = _mm_and_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(at, _mm_set1_epi32(1))), g);
+    __m128 gc = _mm_and_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(at, _mm_set1_epi32(W))), g);
+    __m128 gd = _mm_and_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(at, _mm_set1_epi32(W + 1))), g);
+    int i = 2 * ox;
+    _mm_storeu_ps(r0 + i, _mm_unpacklo_ps(ga, gb));
+    _mm_storeu_ps(r0 + i + 4, _mm_unpackhi_ps(ga, gb));
+    _mm_storeu_ps(r1 + i, _mm_unpacklo_ps(gc, gd));
+    _mm_storeu_ps(r1 + i + 4, _mm_unpackhi_ps(gc, gd));
+}
+#endif
+
+/* One plane of ab_act_max_pool_backward: every element of dz written once
+ * (the windows' four elements, then the row and column no window covers). */
+static inline __attribute__((always_inline)) void
+act_pool_back_plane(float *restrict dzp, const float *restrict dyp, const int32_t *restrict ap,
+                    const float *restrict yp, int H, int W, int oh, int ow, int relu, float s)
+{
+    for (int oy = 0; oy < oh; oy++) {
+        float *r0 = dzp + 2 * oy * W, *r1 = r0 + W;
+        int32_t base = 2 * oy * W;
+        const float *yo = yp + oy * ow, *dyo = dyp + oy * ow;
+        const int32_t *ao = ap + oy * ow;
+        int ox = 0;
+#ifdef __SSE2__
+        if (ow >= 4) {
+            __m128 s4 = _mm_set1_ps(s);
+            for (; ox < ow; ox += 4)
+                act_pool_back4(r0, r1, yo, dyo, ao, ox + 4 <= ow ? ox : ow - 4, base, W, relu, s4);
+        }
+#endif
+        for (; ox < ow; ox++) {
+            float g = act_df(yo[ox], dyo[ox], relu, s);
+            int32_t at = ao[ox] - base - 2 * ox; /* 0, 1, W or W + 1 */
+            r0[2 * ox] = at == 0 ? g : 0.0f;
+            r0[2 * ox + 1] = at == 1 ? g : 0.0f;
+            r1[2 * ox] = at == W ? g : 0.0f;
+            r1[2 * ox + 1] = at == W + 1 ? g : 0.0f;
+        }
+        for (int j = 2 * ow; j < W; j++) r0[j] = r1[j] = 0.0f; /* a column no window covers */
+    }
+    for (long q = (long)2 * oh * W; q < (long)H * W; q++) dzp[q] = 0.0f; /* a row no window covers */
+}
+
 /* Backward, knowing that a window's gradient goes to its argmax only:
  * everywhere else f'(z) gets 0 and gives 0 (relu: 0; leaky: slope * 0,
  * +0 for a finite slope >= 0, which ab_act_max_pool_fusable requires), and
  * at the argmax z > 0 exactly when the pooled f(z) > 0 (f keeps the sign,
  * and a NaN is not > 0 either way). So z is not read: the pooled output
- * (small, and still in the cache) says the same. */
+ * (small, and still in the cache) says the same. Rows of 8 windows or
+ * more: every element of dz written once, the argmax's gradient or +0
+ * (measured faster than clearing first); smaller planes: cleared, then
+ * the argmaxes set (measured faster than the windows' writes). */
 void ab_act_max_pool_backward(float *restrict dz, const float *restrict dy,
                               const int32_t *restrict argmax, const float *restrict y,
                               const ab_act_spec *a, int B, int C, int H, int W, int oh, int ow)
@@ -293,14 +353,23 @@ void ab_act_max_pool_backward(float *restrict dz, const float *restrict dy,
     int relu = a->kind == AB_ACT_RELU;
     float s = relu ? 0.0f : a->alpha;
     long planes = (long)B * C, in = (long)H * W, out = (long)oh * ow;
-    memset(dz, 0, (size_t)(planes * in) * sizeof *dz);
+    if (ow < 8) { /* small planes: clear them, then the argmax of each window */
+        memset(dz, 0, (size_t)(planes * in) * sizeof *dz);
+        for (long pc = 0; pc < planes; pc++) {
+            float *dzp = dz + pc * in;
+            const float *dyp = dy + pc * out, *yp = y + pc * out;
+            const int32_t *ap = argmax + pc * out;
+            if (relu)
+                for (long q = 0; q < out; q++) dzp[ap[q]] = act_df(yp[q], dyp[q], 1, 0.0f);
+            else
+                for (long q = 0; q < out; q++) dzp[ap[q]] = act_df(yp[q], dyp[q], 0, s);
+        }
+        return;
+    }
     for (long pc = 0; pc < planes; pc++) {
-        float *dzp = dz + pc * in;
-        const float *dyp = dy + pc * out, *yp = y + pc * out;
-        const int32_t *ap = argmax + pc * out;
         if (relu)
-            for (long q = 0; q < out; q++) dzp[ap[q]] = act_df(yp[q], dyp[q], 1, 0.0f);
+            act_pool_back_plane(dz + pc * in, dy + pc * out, argmax + pc * out, y + pc * out, H, W, oh, ow, 1, 0.0f);
         else
-            for (long q = 0; q < out; q++) dzp[ap[q]] = act_df(yp[q], dyp[q], 0, s);
+            act_pool_back_plane(dz + pc * in, dy + pc * out, argmax + pc * out, y + pc * out, H, W, oh, ow, 0, s);
     }
 }
