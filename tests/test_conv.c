@@ -15,6 +15,16 @@
 #include "support/check.h"
 #include "support/gradcheck.h"
 
+/* im2col.c once more, as portable_im2col, without its AVX-512 row copies
+ * and instruction-set clones (AB_NO_CLONES): so that the copies every
+ * processor runs are checked on one with AVX-512 too. */
+#define AB_NO_CLONES 1
+#define ab_im2col portable_im2col
+#define ab_col2im portable_col2im
+#include "../src/core/im2col.c"
+#undef ab_im2col
+#undef ab_col2im
+
 #define EPS 1e-3f
 #define TOL 1e-2
 /* The convolution is linear in each of x, W and b, so a central difference
@@ -373,8 +383,9 @@ static ab_conv_shape patch_shape(int C, int H, int W, int k, int stride, int pad
 
 /* ab_im2col against the definition, bit for bit, with a row stride larger
  * than the row (as when images share one sgemm): its stride-1 path copies
- * rows of 8 floats and more in overlapping 8-float moves and shorter ones
- * in 4-float moves. */
+ * rows in masked 16-float moves with AVX-512, else rows of 8 floats and
+ * more in overlapping 8-float moves and shorter ones in 4-float moves (the
+ * portable build below). */
 static void check_im2col(int C, int H, int W, int k, int stride, int pad)
 {
     ab_conv_shape s = patch_shape(C, H, W, k, stride, pad);
@@ -385,13 +396,17 @@ static void check_im2col(int C, int H, int W, int k, int stride, int pad)
     float *x = gc_floats(nx), *col = gc_floats(rows * ld), *want = gc_floats(rows * ld);
     gc_fill_uniform(x, nx, &r, -1, 1);
     for (long i = 0; i < rows * ld; i++) col[i] = want[i] = 7.0f; /* the gaps between rows stay */
-    ab_im2col(col, ld, x, &s);
     for (long row = 0; row < rows; row++)
         for (long p = 0; p < hw; p++) {
             long at = map[row * hw + p];
             want[row * ld + p] = at < 0 ? 0.0f : x[at];
         }
+    ab_im2col(col, ld, x, &s);
     CHECK(!memcmp(col, want, (size_t)(rows * ld) * sizeof *col), "im2col %dx%d k %d stride %d pad %d: = its definition, bit for bit",
+          H, W, k, stride, pad);
+    for (long i = 0; i < rows * ld; i++) col[i] = 7.0f;
+    portable_im2col(col, ld, x, &s);
+    CHECK(!memcmp(col, want, (size_t)(rows * ld) * sizeof *col), "portable im2col %dx%d k %d stride %d pad %d: = its definition",
           H, W, k, stride, pad);
     free(x); free(col); free(want); free(map);
 }
@@ -496,6 +511,7 @@ int main(void)
     check_im2col(2, 13, 13, 3, 1, 2); /* rows that read no input row */
     check_im2col(2, 20, 19, 5, 1, 2); /* rows of 19, partly copied */
     check_im2col(1, 3, 12, 1, 1, 0);
+    check_im2col(2, 36, 35, 3, 1, 1); /* rows of 33 to 35: two full moves and a masked one */
     for (size_t i = 0; i < sizeof c2i / sizeof c2i[0]; i++)
         check_col2im(3, c2i[i][0], c2i[i][1], c2i[i][2], c2i[i][3], c2i[i][4]);
     check_act_pool_fused(AB_ACT_RELU, 0.0f, 7, 6);
