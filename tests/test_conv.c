@@ -15,15 +15,34 @@
 #include "support/check.h"
 #include "support/gradcheck.h"
 
-/* im2col.c once more, as portable_im2col, without its AVX-512 row copies
- * and instruction-set clones (AB_NO_CLONES): so that the copies every
- * processor runs are checked on one with AVX-512 too. */
+/* im2col.c and pool_layer.c once more, as portable_*, without their
+ * AVX-512 paths and instruction-set clones (AB_NO_CLONES): so that the
+ * code every x86-64 processor runs is checked on one with AVX-512 too. */
 #define AB_NO_CLONES 1
 #define ab_im2col portable_im2col
 #define ab_col2im portable_col2im
 #include "../src/core/im2col.c"
 #undef ab_im2col
 #undef ab_col2im
+#define ab_max_pool_forward portable_max_pool_forward
+#define ab_max_pool_backward portable_max_pool_backward
+#define ab_avg_pool_forward portable_avg_pool_forward
+#define ab_avg_pool_backward portable_avg_pool_backward
+#define ab_global_avg_pool_forward portable_global_avg_pool_forward
+#define ab_global_avg_pool_backward portable_global_avg_pool_backward
+#define ab_act_max_pool_fusable portable_act_max_pool_fusable
+#define ab_act_max_pool_forward portable_act_max_pool_forward
+#define ab_act_max_pool_backward portable_act_max_pool_backward
+#include "../src/core/pool_layer.c"
+#undef ab_max_pool_forward
+#undef ab_max_pool_backward
+#undef ab_avg_pool_forward
+#undef ab_avg_pool_backward
+#undef ab_global_avg_pool_forward
+#undef ab_global_avg_pool_backward
+#undef ab_act_max_pool_fusable
+#undef ab_act_max_pool_forward
+#undef ab_act_max_pool_backward
 
 #define EPS 1e-3f
 #define TOL 1e-2
@@ -471,6 +490,12 @@ static void check_act_pool_fused(ab_act_kind kind, float alpha, int H, int W)
     CHECK(!memcmp(p1, p2, (size_t)no * sizeof *p1) && !memcmp(a1, a2, (size_t)no * sizeof *a1),
           "%s + max pool 2 on %dx%d without the activation's output: the same pooling",
           ab_act_name(kind), H, W);
+    /* the portable build (no AVX-512) */
+    portable_act_max_pool_forward(p2, a2, NULL, z, &a, FB, FC, H, W, oh, ow);
+    portable_act_max_pool_backward(dz2, dy, a2, p2, &a, FB, FC, H, W, oh, ow);
+    CHECK(!memcmp(p1, p2, (size_t)no * sizeof *p1) && !memcmp(a1, a2, (size_t)no * sizeof *a1) &&
+              !memcmp(dz1, dz2, (size_t)ni * sizeof *dz1),
+          "%s + max pool 2 on %dx%d, portable build: fused = unfused, bit for bit", ab_act_name(kind), H, W);
     ab_act_spec other = ab_act_default(AB_ACT_ELU);
     ab_act_spec negzero = ab_act_default(AB_ACT_LEAKY_RELU);
     negzero.alpha = -0.0f; /* slope * 0 would be -0 where the unfused backward gives it */
@@ -519,6 +544,8 @@ int main(void)
     check_act_pool_fused(AB_ACT_LEAKY_RELU, 0.01f, 6, 7);
     check_act_pool_fused(AB_ACT_LEAKY_RELU, 0.18181818f, 11, 11);
     check_act_pool_fused(AB_ACT_LEAKY_RELU, 0.0f, 5, 5);
+    check_act_pool_fused(AB_ACT_RELU, 0.0f, 40, 35); /* rows of 17 windows: a full and a masked block */
+    check_act_pool_fused(AB_ACT_LEAKY_RELU, 0.01f, 3, 9);
     check_dropout();
     gc_each_act_variant(check_act_layer);
     return check_done("test_conv");

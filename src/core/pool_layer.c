@@ -229,14 +229,75 @@ static inline void act_pool4(float *restrict yo, int32_t *restrict ao, const flo
 }
 #endif
 
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__) && !defined(AB_NO_CLONES)
+#include <immintrin.h>
+#define AB_POOL_AVX512 1
+/* f(v) on 16 floats, act_f's operations: v where v > 0 (an ordered
+ * compare: false for a NaN, as in C), else +0 (relu) or s * v. */
+__attribute__((target("avx512f"))) static inline __m512 act_f16(__m512 v, int relu, __m512 s)
+{
+    __mmask16 pos = _mm512_cmp_ps_mask(v, _mm512_setzero_ps(), _CMP_GT_OQ);
+    if (relu) return _mm512_maskz_mov_ps(pos, v);
+    return _mm512_mask_blend_ps(pos, _mm512_mul_ps(s, v), v);
+}
+
+/* A whole plane of act_pool_plane, 16 windows of a row at a time, the
+ * last ones of a row masked (masked-out lanes are neither read nor
+ * written): the scalar loop's compares and selects, lane by lane. */
+__attribute__((target("avx512f"))) static void act_pool_plane_avx512(float *yp, int32_t *ap,
+                                                                    const float *zp, int W,
+                                                                    int oh, int ow, int relu,
+                                                                    float s)
+{
+    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
+    const __m512i one = _mm512_set1_epi32(1);
+    __m512 s16 = _mm512_set1_ps(s);
+    for (int oy = 0; oy < oh; oy++) {
+        const float *r0 = zp + (2 * oy) * W, *r1 = r0 + W;
+        for (int ox = 0; ox < ow; ox += 16) {
+            int nw = ow - ox < 16 ? ow - ox : 16, ni = 2 * nw, i = 2 * ox;
+            __mmask16 mw = (__mmask16)((1u << nw) - 1);
+            __mmask16 m0 = (__mmask16)(ni >= 16 ? 0xffffu : (1u << ni) - 1);
+            __mmask16 m1 = (__mmask16)(ni > 16 ? (1u << (ni - 16)) - 1 : 0u);
+            __m512 p0 = _mm512_maskz_loadu_ps(m0, r0 + i), p1 = _mm512_maskz_loadu_ps(m1, r0 + i + 16);
+            __m512 q0 = _mm512_maskz_loadu_ps(m0, r1 + i), q1 = _mm512_maskz_loadu_ps(m1, r1 + i + 16);
+            __m512 fa = act_f16(_mm512_permutex2var_ps(p0, even, p1), relu, s16);
+            __m512 fb = act_f16(_mm512_permutex2var_ps(p0, odd, p1), relu, s16);
+            __m512 fc = act_f16(_mm512_permutex2var_ps(q0, even, q1), relu, s16);
+            __m512 fd = act_f16(_mm512_permutex2var_ps(q0, odd, q1), relu, s16);
+            __mmask16 mab = _mm512_cmp_ps_mask(fb, fa, _CMP_GT_OQ);
+            __mmask16 mcd = _mm512_cmp_ps_mask(fd, fc, _CMP_GT_OQ);
+            __m512 ab = _mm512_mask_blend_ps(mab, fa, fb), cd = _mm512_mask_blend_ps(mcd, fc, fd);
+            __m512i ia = _mm512_add_epi32(_mm512_set1_epi32(2 * oy * W + i), even);
+            __m512i iab = _mm512_mask_add_epi32(ia, mab, ia, one);
+            __m512i ic = _mm512_add_epi32(ia, _mm512_set1_epi32(W));
+            __m512i icd = _mm512_mask_add_epi32(ic, mcd, ic, one);
+            __mmask16 m = _mm512_cmp_ps_mask(cd, ab, _CMP_GT_OQ);
+            _mm512_mask_storeu_ps(yp + oy * ow + ox, mw, _mm512_mask_blend_ps(m, ab, cd));
+            _mm512_mask_storeu_epi32(ap + oy * ow + ox, mw, _mm512_mask_blend_epi32(m, iab, icd));
+        }
+    }
+}
+#endif
+
 /* One plane of ab_act_max_pool_forward; relu is a constant at each call
  * (inlined), so each loop is one kind's. With SSE2 and rows of at least 4
  * windows, 4 windows at a time, the last 4 of a row overlapping the ones
  * before (the same values written twice) instead of a scalar tail. */
 static inline __attribute__((always_inline)) void
 act_pool_plane(float *restrict yp, int32_t *restrict ap, float *restrict fp,
-               const float *restrict zp, int H, int W, int oh, int ow, int relu, float s)
+               const float *restrict zp, int H, int W, int oh, int ow, int relu, float s,
+               int avx512)
 {
+#ifdef AB_POOL_AVX512
+    if (avx512) {
+        act_pool_plane_avx512(yp, ap, zp, W, oh, ow, relu, s);
+        ow = 0; /* done: the loop below only fills fp */
+    }
+#else
+    (void)avx512;
+#endif
 #ifdef __SSE2__
     if (ow >= 4) {
         __m128 s4 = _mm_set1_ps(s);
@@ -271,12 +332,17 @@ void ab_act_max_pool_forward(float *restrict y, int32_t *restrict argmax, float 
                              int W, int oh, int ow)
 {
     long planes = (long)B * C, in = (long)H * W, out = (long)oh * ow;
+#ifdef AB_POOL_AVX512
+    int avx512 = __builtin_cpu_supports("avx512f");
+#else
+    int avx512 = 0;
+#endif
     for (long pc = 0; pc < planes; pc++) {
         float *fp = act ? act + pc * in : NULL;
         if (a->kind == AB_ACT_RELU)
-            act_pool_plane(y + pc * out, argmax + pc * out, fp, z + pc * in, H, W, oh, ow, 1, 0.0f);
+            act_pool_plane(y + pc * out, argmax + pc * out, fp, z + pc * in, H, W, oh, ow, 1, 0.0f, avx512);
         else
-            act_pool_plane(y + pc * out, argmax + pc * out, fp, z + pc * in, H, W, oh, ow, 0, a->alpha);
+            act_pool_plane(y + pc * out, argmax + pc * out, fp, z + pc * in, H, W, oh, ow, 0, a->alpha, avx512);
     }
 }
 
