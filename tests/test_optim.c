@@ -285,7 +285,7 @@ static void check_warmup(void)
     CHECK(ab_warmup_factor(1, 1) == 1.0, "%s", "warmup_steps 1: the first step at the full rate");
 }
 
-/* ab_optim_step_sq: for every optimiser, on blocks longer than its chunk and
+/* ab_optim_step_sq: for every optimiser, on long blocks and
  * of lengths that are not multiples of 8, the same parameters and moments as
  * ab_optim_step bit for bit, and sums of squared gradients within float
  * rounding of a double loop (relative 1e-5: float lanes over 3,000 terms). */

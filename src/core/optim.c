@@ -60,56 +60,62 @@ void ab_optim_reset(ab_optim *o)
     o->t = 0;
 }
 
-/* The update of n parameters w from their gradients g (and moments m, v). */
+/* Runs STMT, the update of element k, for every k in [0, n). The first n8
+ * (a multiple of 8; 0 when no squares are wanted) also add g[k]^2 into
+ * lane k mod 8 of acc in the same pass, each lane in increasing k: the
+ * squares' chain of dependent additions then overlaps the update's loads
+ * and stores instead of running as a pass of its own. */
+#define FOR_EACH_SQ(STMT)                                                                          \
+    do {                                                                                           \
+        float a_[8] = {0};                                                                         \
+        for (size_t j = 0; j < n8; j += 8)                                                         \
+            for (int q = 0; q < 8; q++) {                                                          \
+                size_t k = j + q;                                                                  \
+                a_[q] += g[k] * g[k];                                                              \
+                STMT;                                                                              \
+            }                                                                                      \
+        for (size_t k = n8; k < n; k++) STMT;                                                      \
+        if (n8)                                                                                    \
+            for (int q = 0; q < 8; q++) acc[q] = a_[q];                                            \
+    } while (0)
+
+/* The update of n parameters w from their gradients g (and moments m, v);
+ * with n8 > 0, acc[q] = the sum of g[k]^2 over the k < n8 with k mod 8 = q. */
 AB_VECTOR_CLONES static void update(const ab_optim_spec *s, float *restrict w,
                                     const float *restrict g, float *restrict m, float *restrict v,
-                                    size_t n, float wd, float lr, float bc1, float bc2)
+                                    size_t n, float wd, float lr, float bc1, float bc2,
+                                    float *restrict acc, size_t n8)
 {
     switch (s->kind) {
     case AB_OPT_SGD:
         if (wd == 0.0f)
-            for (size_t i = 0; i < n; i++) w[i] -= lr * g[i];
+            FOR_EACH_SQ(w[k] -= lr * g[k]);
         else
-            for (size_t i = 0; i < n; i++) w[i] -= lr * (g[i] + wd * w[i]);
+            FOR_EACH_SQ(w[k] -= lr * (g[k] + wd * w[k]));
         break;
     case AB_OPT_MOMENTUM:
-        for (size_t i = 0; i < n; i++) {
-            m[i] = s->momentum * m[i] + (g[i] + wd * w[i]);
-            w[i] -= lr * m[i];
-        }
+        FOR_EACH_SQ({
+            m[k] = s->momentum * m[k] + (g[k] + wd * w[k]);
+            w[k] -= lr * m[k];
+        });
         break;
     case AB_OPT_NESTEROV:
-        for (size_t i = 0; i < n; i++) {
-            float gi = g[i] + wd * w[i];
-            m[i] = s->momentum * m[i] + gi;
-            w[i] -= lr * (gi + s->momentum * m[i]);
-        }
+        FOR_EACH_SQ({
+            float gk = g[k] + wd * w[k];
+            m[k] = s->momentum * m[k] + gk;
+            w[k] -= lr * (gk + s->momentum * m[k]);
+        });
         break;
     case AB_OPT_ADAM:
     default:
-        for (size_t i = 0; i < n; i++) {
-            float gi = g[i] + wd * w[i];
-            m[i] = s->beta1 * m[i] + (1.0f - s->beta1) * gi;
-            v[i] = s->beta2 * v[i] + (1.0f - s->beta2) * gi * gi;
-            w[i] -= lr * (m[i] / bc1) / (sqrtf(v[i] / bc2) + s->eps);
-        }
+        FOR_EACH_SQ({
+            float gk = g[k] + wd * w[k];
+            m[k] = s->beta1 * m[k] + (1.0f - s->beta1) * gk;
+            v[k] = s->beta2 * v[k] + (1.0f - s->beta2) * gk * gk;
+            w[k] -= lr * (m[k] / bc1) / (sqrtf(v[k] / bc2) + s->eps);
+        });
         break;
     }
-}
-
-/* Parameters per chunk when squares are summed: the chunk's gradients are
- * still in the L1 cache when the update reads them. A multiple of 8. */
-enum { CHUNK = 1024 };
-
-/* acc[q] += g[i]^2 for the i = q mod 8 of g[0..n), n a multiple of 8, in
- * increasing i: 8 independent lanes, each summed in a fixed order. */
-AB_VECTOR_CLONES static void add_squares8(float *restrict acc, const float *restrict g, size_t n)
-{
-    float a[8];
-    for (int q = 0; q < 8; q++) a[q] = acc[q];
-    for (size_t i = 0; i < n; i += 8)
-        for (int q = 0; q < 8; q++) a[q] += g[i + q] * g[i + q];
-    for (int q = 0; q < 8; q++) acc[q] = a[q];
 }
 
 void ab_optim_step(ab_optim *o, float *params, const float *grads, const ab_param_block *blocks,
@@ -133,19 +139,11 @@ void ab_optim_step_sq(ab_optim *o, float *params, const float *grads,
         float wd = blocks[k].decay ? s->weight_decay : 0.0f;
         float *w = params + off, *m = o->m ? o->m + off : NULL, *v = o->v ? o->v + off : NULL;
         const float *g = grads + off;
-        if (!sq) {
-            update(s, w, g, m, v, n, wd, lr, bc1, bc2);
-            continue;
-        }
         /* 8 float lanes over the multiple-of-8 part, then the rest in double */
         float acc[8] = {0};
-        size_t n8 = n - n % 8;
-        for (size_t c = 0; c < n; c += CHUNK) {
-            size_t len = n - c < CHUNK ? n - c : CHUNK;
-            size_t end8 = c + len < n8 ? c + len : n8;
-            if (end8 > c) add_squares8(acc, g + c, end8 - c);
-            update(s, w + c, g + c, m ? m + c : NULL, v ? v + c : NULL, len, wd, lr, bc1, bc2);
-        }
+        size_t n8 = sq ? n - n % 8 : 0;
+        update(s, w, g, m, v, n, wd, lr, bc1, bc2, acc, n8);
+        if (!sq) continue;
         double total = 0.0;
         for (int q = 0; q < 8; q++) total += acc[q];
         for (size_t i = n8; i < n; i++) total += (double)g[i] * g[i];
