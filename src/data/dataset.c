@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 typedef ab_status (*loader_fn)(ab_raw *raw, const ab_data_spec *spec, ab_error *err);
 
@@ -143,6 +144,17 @@ ab_status ab_data_shape(ab_dataset *out, const ab_data_spec *spec, ab_error *err
     out->features = raw.c * raw.h * raw.w;
     out->classes = raw.classes;
     return AB_OK;
+}
+
+#define HUGE_PAGE ((size_t)2 << 20)
+
+void *ab_data_alloc(size_t size)
+{
+    if (size < HUGE_PAGE) return aligned_alloc(64, size ? (size + 63) / 64 * 64 : 64);
+    size = (size + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+    void *p = aligned_alloc(HUGE_PAGE, size);
+    if (p) (void)madvise(p, size, MADV_HUGEPAGE); /* advice: without THP, small pages */
+    return p;
 }
 
 void ab_data_free(ab_dataset *d)

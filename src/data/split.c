@@ -53,7 +53,7 @@ ab_status ab_split_build(ab_dataset *out, const ab_raw *raw, const ab_data_spec 
     size_t rows = (size_t)(n_train + n_val + n_test);
     size_t size = rows * (size_t)features * sizeof(float) + rows * sizeof(int32_t);
     size = (size + MEM_ALIGN - 1) / MEM_ALIGN * MEM_ALIGN;
-    char *mem = aligned_alloc(MEM_ALIGN, size ? size : MEM_ALIGN);
+    char *mem = ab_data_alloc(size);
     if (!mem)
         return ab_fail(err, AB_ERR_NOMEM, "%s: out of memory for %zu bytes of data",
                        spec->dataset, size);

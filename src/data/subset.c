@@ -23,7 +23,7 @@ ab_status ab_subset_draw(ab_split *out, void **mem, const ab_split *pool, int fe
     long n = pool->n;
     long *idx = malloc((size_t)n * sizeof *idx);
     size_t row = (size_t)features * sizeof(float);
-    char *buf = malloc((size_t)k * (row + sizeof(int32_t)));
+    char *buf = ab_data_alloc((size_t)k * (row + sizeof(int32_t)));
     if (!idx || !buf) {
         free(idx);
         free(buf);
