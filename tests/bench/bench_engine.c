@@ -1,16 +1,27 @@
 /* bench_engine.c: `make bench`. Trains a 784-300-100-10 relu network on
- * random data shaped like Fashion-MNIST (60,000 examples, 10 classes) for one
- * epoch with one BLAS thread, at batch 128 and 32, through the real trainer
- * (shuffle, gather, forward, loss, backward, sgd) and the build's BLAS
- * backend (ab_gemm). Prints examples per second and the training step's
- * GFLOP/s, then the GFLOP/s that both backends, OpenBLAS's cblas_sgemm and
- * oneDNN's dnnl_sgemm (this program links both), reach on the same sequence
- * of matrix shapes, measured in the same run. The last line is
- * "efficiency: F", F = step GFLOP/s at batch 128 divided by the sgemm rate
- * of the build's own backend. Times are CPU seconds of this (only) thread,
+ * random data shaped like Fashion-MNIST (60,000 examples, 10 classes, in
+ * memory from ab_data_alloc like a loaded data set) for EPOCHS epochs
+ * (after one unmeasured) with one BLAS thread, at batch 128 and 32,
+ * through the real trainer (shuffle, gather, forward, loss, backward, sgd)
+ * and the build's BLAS backend (ab_gemm). Prints examples per second and
+ * the training step's GFLOP/s, then the GFLOP/s that both backends,
+ * OpenBLAS's cblas_sgemm and oneDNN's dnnl_sgemm (this program links
+ * both), reach on the same sequence of matrix shapes, measured in the same
+ * run. The last line is "efficiency: F", F = step GFLOP/s at batch 128
+ * divided by the sgemm rate of the build's own backend. Times are CPU
+ * seconds of this (only) thread,
  * so that time spent waiting for a core on a shared machine counts for
- * nothing; every figure is the best of REPS alternating measurements, so
- * that a noisy neighbour (who still shares caches) slows none alone.
+ * nothing. The training and the sgemm references are measured interleaved:
+ * after every CHUNK_EXAMPLES examples of training (the trainer's per-step
+ * callback), the same number of full steps' sgemm calls run, the build's
+ * own backend first, on buffers of their own. Each figure is the median
+ * over these chunks, and the efficiency is the median of the per-chunk
+ * ratios of the training rate to the own backend's rate measured right
+ * after it: what slows the machine for a while slows both sides of a ratio
+ * alike, and a disturbed chunk moves the median little. The training
+ * chunks include what interleaving costs them (each starts with caches
+ * that the references have filled: at batch 128 the efficiency came out
+ * 1.2% lower with chunks of 16 steps than of 64, the 64 of 8192 examples).
  * After each batch size, one more epoch is timed part by part (the
  * Makefile links this program with -Wl,--wrap for the step's functions,
  * wrapped below): microseconds per step in sgemm, the batch gather and
@@ -25,8 +36,9 @@
 #include <time.h>
 #include "core/blas.h"
 #include "core/trainer.h"
+#include "data/dataset.h"
 
-enum { N = 60000, F = 784, C = 10, REPS = 3 };
+enum { N = 60000, F = 784, C = 10, CHUNK_EXAMPLES = 8192, EPOCHS = 3 };
 
 /* ---- the per-part timing: wrappers of the step's functions ---- */
 enum { P_GEMM, P_STEP, P_DENSE, P_ACT, P_LOSS, P_OPTIM, NPARTS };
@@ -172,62 +184,148 @@ static void sgemm_step(gemm_fn gemm, float **x, float **w, float **dy, float **d
     }
 }
 
-/* Seconds for `steps` training steps' worth of sgemm calls at batch B. */
-static double sgemm_seconds(gemm_fn gemm, int B, long steps)
-{
+/* The reference's scratch buffers: the shapes of one training step at
+ * batch B, allocated once. */
+typedef struct {
     float *x[NL + 1], *w[NL], *dy[NL], *dw[NL], *dx[NL];
-    ab_rng r;
-    ab_rng_seed(&r, 7, "bench");
+} ref_bufs;
+
+static void ref_alloc(ref_bufs *r, int B)
+{
+    ab_rng g;
+    ab_rng_seed(&g, 7, "bench");
     for (int l = 0; l <= NL; l++) {
-        x[l] = malloc((size_t)B * WIDTHS[l] * sizeof(float));
-        for (long i = 0; i < (long)B * WIDTHS[l]; i++) x[l][i] = ab_rng_uniformf(&r, -1, 1);
+        r->x[l] = malloc((size_t)B * WIDTHS[l] * sizeof(float));
+        for (long i = 0; i < (long)B * WIDTHS[l]; i++) r->x[l][i] = ab_rng_uniformf(&g, -1, 1);
     }
     for (int l = 0; l < NL; l++) {
         size_t nw = (size_t)WIDTHS[l] * WIDTHS[l + 1];
-        w[l] = calloc(nw, sizeof(float));
-        dw[l] = calloc(nw, sizeof(float));
-        dy[l] = calloc((size_t)B * WIDTHS[l + 1], sizeof(float));
-        dx[l] = calloc((size_t)B * WIDTHS[l], sizeof(float));
-        for (size_t i = 0; i < nw; i++) w[l][i] = ab_rng_uniformf(&r, -0.05f, 0.05f);
+        r->w[l] = calloc(nw, sizeof(float));
+        r->dw[l] = calloc(nw, sizeof(float));
+        r->dy[l] = calloc((size_t)B * WIDTHS[l + 1], sizeof(float));
+        r->dx[l] = calloc((size_t)B * WIDTHS[l], sizeof(float));
+        for (size_t i = 0; i < nw; i++) r->w[l][i] = ab_rng_uniformf(&g, -0.05f, 0.05f);
     }
-    sgemm_step(gemm, x, w, dy, dw, dx, B); /* warm up */
-    double t0 = now();
-    for (long s = 0; s < steps; s++) sgemm_step(gemm, x, w, dy, dw, dx, B);
-    double dt = now() - t0;
-    for (int l = 0; l <= NL; l++) free(x[l]);
-    for (int l = 0; l < NL; l++) free(w[l]), free(dw[l]), free(dy[l]), free(dx[l]);
-    return dt;
 }
 
-/* Seconds of one training epoch at batch B (after a warm-up), best of REPS,
- * interleaved with each backend's sgemm measurement of the same shapes. */
-static void measure(const float *x, const int32_t *y, int B, double *train_s,
-                    double gemm_s[NBACKENDS], double *examples)
+static void ref_free(ref_bufs *r)
 {
-    ab_model_spec m = {.n_inputs = F, .in_c = F, .in_h = 1, .in_w = 1, .n_classes = C, .n_hidden = 2,
-                       .hidden = {300, 100}, .act = ab_act_default(AB_ACT_RELU)};
-    ab_init_preset("he_uniform", &m.init);
+    for (int l = 0; l <= NL; l++) free(r->x[l]);
+    for (int l = 0; l < NL; l++) free(r->w[l]), free(r->dw[l]), free(r->dy[l]), free(r->dx[l]);
+}
+
+/* Seconds for `steps` training steps' worth of sgemm calls at batch B. */
+static double sgemm_seconds(gemm_fn gemm, ref_bufs *r, int B, int steps)
+{
+    double t0 = now();
+    for (int s = 0; s < steps; s++) sgemm_step(gemm, r->x, r->w, r->dy, r->dw, r->dx, B);
+    return now() - t0;
+}
+
+/* The interleaved measurement, run from the trainer's per-step callback. */
+enum { MAX_CHUNKS = EPOCHS * N / CHUNK_EXAMPLES + 2 };
+typedef struct {
+    int B, chunk_steps;
+    long steps_per_epoch;
+    ref_bufs ref;
+    int recording;
+    long last_step;   /* the step count at the end of the previous chunk */
+    double mark;      /* CPU time then */
+    int n;            /* chunks recorded */
+    double train_gflops[MAX_CHUNKS], train_examples[MAX_CHUNKS]; /* per second */
+    double gemm_gflops[NBACKENDS][MAX_CHUNKS];
+} interleave;
+
+/* Examples of step s (1-based over the run, whole epochs of N): the last
+ * step of an epoch has the remainder. */
+static int step_batch(const interleave *m, long s)
+{
+    return s % m->steps_per_epoch == 0 && N % m->B ? N % m->B : m->B;
+}
+
+static void on_chunk(void *ctx, ab_trainer *t, long step, double lr, double loss)
+{
+    (void)t, (void)lr, (void)loss;
+    interleave *m = ctx;
+    if (!m->recording) return;
+    double dt = now() - m->mark, flops = 0.0, examples = 0.0;
+    for (long s = m->last_step + 1; s <= step; s++) {
+        flops += step_flops(step_batch(m, s));
+        examples += step_batch(m, s);
+    }
+    if (m->n < MAX_CHUNKS) {
+        m->train_gflops[m->n] = flops / dt / 1e9;
+        m->train_examples[m->n] = examples / dt;
+        int own = strcmp(ab_blas_backend(), "onednn") == 0 ? ONEDNN : OPENBLAS;
+        for (int j = 0; j < NBACKENDS; j++) { /* the build's own backend first */
+            int k = j == 0 ? own : 1 - own;
+            double g = sgemm_seconds(BACKENDS[k], &m->ref, m->B, m->chunk_steps);
+            m->gemm_gflops[k][m->n] = step_flops(m->B) * m->chunk_steps / g / 1e9;
+        }
+        m->n++;
+    }
+    m->last_step = step;
+    m->mark = now();
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The q-quantile (0 to 1) of v[0..n), n >= 1 (sorts v). */
+static double quantile(double *v, int n, double q)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return v[(int)(q * (n - 1) + 0.5)];
+}
+
+typedef struct {
+    double examples, step_gflops, gemm_gflops[NBACKENDS]; /* medians */
+    double ratio, ratio_q1, ratio_q3; /* to the own backend: median and quartiles */
+    int chunks;
+} measured;
+
+/* Trains EPOCHS epochs at batch B (after one unmeasured epoch), the
+ * references interleaved; then one more epoch part by part. */
+static measured measure(const float *x, const int32_t *y, int B, int own)
+{
+    ab_model_spec ms = {.n_inputs = F, .in_c = F, .in_h = 1, .in_w = 1, .n_classes = C, .n_hidden = 2,
+                        .hidden = {300, 100}, .act = ab_act_default(AB_ACT_RELU)};
+    ab_init_preset("he_uniform", &ms.init);
     ab_optim_spec o = ab_optim_default(AB_OPT_SGD);
     ab_trainer t;
     ab_error err;
-    if (ab_trainer_init(&t, &m, &o, B, N, 1, &err) != AB_OK) {
+    if (ab_trainer_init(&t, &ms, &o, B, N, 1, &err) != AB_OK) {
         fprintf(stderr, "bench: %s\n", err.msg);
         exit(1);
     }
-    ab_trainer_epoch(&t, x, y, 10L * B, 0.01f, 1); /* warm up */
-    *train_s = 1e30;
-    for (int k = 0; k < NBACKENDS; k++) gemm_s[k] = 1e30;
-    for (int r = 0; r < REPS; r++) {
-        double t0 = now();
-        ab_epoch_result e = ab_trainer_epoch(&t, x, y, N, 0.01f, 1);
-        double dt = now() - t0;
-        *examples = (double)e.examples;
-        if (dt < *train_s) *train_s = dt;
-        for (int k = 0; k < NBACKENDS; k++) {
-            double g = sgemm_seconds(BACKENDS[k], B, N / B);
-            if (g < gemm_s[k]) gemm_s[k] = g;
-        }
-    }
+    static interleave m;
+    memset(&m, 0, sizeof m);
+    m.B = B;
+    m.chunk_steps = CHUNK_EXAMPLES / B > 0 ? CHUNK_EXAMPLES / B : 1;
+    m.steps_per_epoch = (N + B - 1) / B;
+    ref_alloc(&m.ref, B);
+    t.every_steps = m.chunk_steps;
+    t.on_step = on_chunk;
+    t.on_step_ctx = &m;
+    ab_trainer_epoch(&t, x, y, N, 0.01f, 1); /* warm up (both references too) */
+    m.recording = 1;
+    m.last_step = t.steps;
+    m.mark = now();
+    for (int e = 0; e < EPOCHS; e++) ab_trainer_epoch(&t, x, y, N, 0.01f, 1);
+    t.on_step = NULL;
+    measured r = {.chunks = m.n};
+    double ratio[MAX_CHUNKS];
+    for (int i = 0; i < m.n; i++) ratio[i] = m.train_gflops[i] / m.gemm_gflops[own][i];
+    r.ratio = quantile(ratio, m.n, 0.5);
+    r.ratio_q1 = quantile(ratio, m.n, 0.25);
+    r.ratio_q3 = quantile(ratio, m.n, 0.75);
+    r.examples = quantile(m.train_examples, m.n, 0.5);
+    r.step_gflops = quantile(m.train_gflops, m.n, 0.5);
+    for (int k = 0; k < NBACKENDS; k++) r.gemm_gflops[k] = quantile(m.gemm_gflops[k], m.n, 0.5);
+    ref_free(&m.ref);
     /* one more epoch, part by part (the timer calls cost a little) */
     memset(part_s, 0, sizeof part_s);
     timing_parts = 1;
@@ -246,6 +344,7 @@ static void measure(const float *x, const int32_t *y, int B, double *train_s,
            B, gemm * us, (total - part_s[P_STEP]) * us, part_s[P_OPTIM] * us, part_s[P_ACT] * us,
            dense * us, part_s[P_LOSS] * us, rest * us, total * us);
     ab_trainer_free(&t);
+    return r;
 }
 
 int main(void)
@@ -256,13 +355,13 @@ int main(void)
     int own = strcmp(ab_blas_backend(), "onednn") == 0 ? ONEDNN : OPENBLAS;
     char blas[256];
     ab_blas_describe(blas, sizeof blas);
-    printf("bench: 784-300-100-10 relu, sgd, one epoch of %d random examples, 1 thread, "
-           "CPU time\n", N);
+    printf("bench: 784-300-100-10 relu, sgd, %d epochs of %d random examples, 1 thread, CPU "
+           "time, sgemm references interleaved every %d examples\n", EPOCHS, N, CHUNK_EXAMPLES);
     printf("blas: %s (this build's ab_gemm; sgemm rates of both backends below)\n", blas);
     const dnnl_version_t *dv = dnnl_version();
     printf("sgemm backends: %s (core %s), oneDNN %d.%d.%d\n", openblas_get_config(),
            openblas_get_corename(), dv->major, dv->minor, dv->patch);
-    float *x = malloc((size_t)N * F * sizeof *x);
+    float *x = ab_data_alloc((size_t)N * F * sizeof *x); /* as a loaded data set */
     int32_t *y = malloc((size_t)N * sizeof *y);
     ab_rng r;
     ab_rng_seed(&r, 1, "bench-data");
@@ -272,17 +371,14 @@ int main(void)
     double eff128 = 0.0;
     for (int k = 0; k < 2; k++) {
         int B = batches[k];
-        double train_s, gemm_s[NBACKENDS], examples;
-        measure(x, y, B, &train_s, gemm_s, &examples);
-        /* full batches and the last partial one; sgemm timed on the full ones */
-        double step = (step_flops(B) * (N / B) + step_flops(N % B)) / train_s / 1e9;
-        double gemm[NBACKENDS];
-        for (int k = 0; k < NBACKENDS; k++) gemm[k] = step_flops(B) * (N / B) / gemm_s[k] / 1e9;
+        measured m = measure(x, y, B, own);
         printf("batch %3d: %9.0f examples/s, training step %6.2f GFLOP/s; sgemm same shapes: "
-               "%s %6.2f, %s %6.2f GFLOP/s; ratio to %s %.3f (best of %d)\n",
-               B, examples / train_s, step, BACKEND_NAMES[OPENBLAS], gemm[OPENBLAS],
-               BACKEND_NAMES[ONEDNN], gemm[ONEDNN], BACKEND_NAMES[own], step / gemm[own], REPS);
-        if (B == 128) eff128 = step / gemm[own];
+               "%s %6.2f, %s %6.2f GFLOP/s; ratio to %s %.3f (median of %d interleaved chunks, "
+               "quartiles %.3f-%.3f)\n",
+               B, m.examples, m.step_gflops, BACKEND_NAMES[OPENBLAS], m.gemm_gflops[OPENBLAS],
+               BACKEND_NAMES[ONEDNN], m.gemm_gflops[ONEDNN], BACKEND_NAMES[own], m.ratio, m.chunks,
+               m.ratio_q1, m.ratio_q3);
+        if (B == 128) eff128 = m.ratio;
     }
     free(x);
     free(y);
