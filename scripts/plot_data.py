@@ -354,15 +354,20 @@ def layer_title(runs, layer):
 
 
 def layers_text(layers):
-    """A model.layers list in one line: conv16k3-max2-conv32k3-max2-dense64."""
+    """A model.layers list in one line, as the report labels it (layers_label):
+    conv16k3-max2-conv32k3p1-max3s2-drop0.5-gap."""
     parts = []
     for spec in layers if isinstance(layers, list) else []:
         if not isinstance(spec, dict):
             continue
         if "conv" in spec:
-            parts.append(f"conv{spec['conv']}k{spec.get('kernel')}" + (f"s{spec['stride']}" if spec.get("stride", 1) != 1 else ""))
+            stride, pad = spec.get("stride", 1), spec.get("padding", 0)
+            parts.append(f"conv{spec['conv']}k{spec.get('kernel')}" + (f"s{stride}" if stride != 1 else "")
+                         + (f"p{pad}" if pad else ""))
         elif "pool" in spec:
-            parts.append("gap" if spec["pool"] == "global_avg" else f"{spec['pool']}{spec.get('size')}")
+            size, stride = spec.get("size"), spec.get("stride", spec.get("size"))
+            parts.append("gap" if spec["pool"] == "global_avg"
+                         else f"{spec['pool']}{size}" + (f"s{stride}" if stride != size else ""))
         elif "dropout" in spec:
             parts.append(f"drop{fmt_value(spec['dropout'])}")
         elif "dense" in spec:
