@@ -26,6 +26,7 @@ of that activation (e.g. "leaky_relu alpha=0.2").
 import argparse
 import os
 import sys
+import textwrap
 
 from plot_data import (PROG, assign_colors, context_line, diverged_at, epoch_series, FIGURES, FILES,
                        finite, layer_title, layer_value, load_dirs, make_groups, n_layers, stats,
@@ -65,7 +66,10 @@ def figure_title(fig, title, names, runs, swept, extra=""):
     shown = names if len(names) <= 3 else names[:2] + ["…", names[-1]]
     sub = f"{', '.join(shown)} ({len(runs)} runs)"
     ctx = context_line(runs, swept)
-    text = title + "\n" + sub + (f"; {ctx}" if ctx else "") + (f"\n{extra}" if extra else "")
+    line = sub + (f"; {ctx}" if ctx else "")
+    # a long subtitle (a CNN's layer list) wraps to the figure's width instead of running off it
+    width = max(60, int(fig.get_figwidth() * 72 / 6.5))
+    text = title + "\n" + "\n".join(textwrap.wrap(line, width)) + (f"\n{extra}" if extra else "")
     fig.suptitle(text, fontsize=11)
 
 
