@@ -634,6 +634,23 @@ static void test_c5_min_runs(void)
           ab_verdict_name(r->claims[4].verdict), str_of(series, "outcome"), num_of(pj, "as_claimed"),
           num_of(pj, "against"), num_of(pj, "neither"));
     ab_report_free(r);
+    /* a middle rate where relu lost its units: paired the same way, shown in other_rates, not counted */
+    const spec middle[] = {{"relu", NAN, 0.01, HI, TRAIN, 0.02, 0, NULL, .seed0 = 0},
+                           {"relu", NAN, 0.5, LO, TRAIN, 0.30, 0, NULL, .seed0 = 0},
+                           {"relu", NAN, 1, LO, TRAIN, 0.40, 0, NULL, .seed0 = 0},
+                           {"leaky_relu", 0.01, 0.5, HI, TRAIN, 0.20, 0, NULL, .seed0 = 0},
+                           {"leaky_relu", 0.01, 1, HI, TRAIN, 0.03, 0, NULL, .seed0 = 0}};
+    r = build(middle, 5);
+    if (!r) return;
+    series = cJSON_GetArrayItem(cJSON_GetObjectItem(r->claims[4].numbers, "series"), 0);
+    cJSON *mid = cJSON_GetArrayItem(cJSON_GetObjectItem(series, "other_rates"), 0);
+    pj = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(mid, "leaky"), 0), "pairs");
+    CHECK(r->claims[4].verdict == AB_SUPPORTS && cJSON_GetArraySize(cJSON_GetObjectItem(series, "other_rates")) == 1 &&
+              num_of(mid, "learning_rate") == 0.5 && !strcmp(str_of(mid, "outcome"), "contradicts") &&
+              num_of(pj, "against") == 3 && strstr(ab_buf_str(&r->claims[4].lines), "also at lr=0.5"),
+          "C5 other rates: verdict %s from lr=1; lr=%g shown: %s, %g against", ab_verdict_name(r->claims[4].verdict),
+          num_of(mid, "learning_rate"), str_of(mid, "outcome"), num_of(pj, "against"));
+    ab_report_free(r);
     /* the large rate probed every 10 steps: a measurement, the same series */
     const spec probed[] = {{"relu", NAN, 0.01, HI, TRAIN, 0.02, 0, NULL, .seed0 = 0},
                            {"relu", NAN, 1, LO, TRAIN, 0.40, 0, NULL, .every_steps = 10},

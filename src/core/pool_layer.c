@@ -290,16 +290,17 @@ act_pool_plane(float *restrict yp, int32_t *restrict ap, float *restrict fp,
                const float *restrict zp, int H, int W, int oh, int ow, int relu, float s,
                int avx512)
 {
+    int done = 0; /* the windows pooled by a vector path */
 #ifdef AB_POOL_AVX512
     if (avx512) {
         act_pool_plane_avx512(yp, ap, zp, W, oh, ow, relu, s);
-        ow = 0; /* done: the loop below only fills fp */
+        done = 1;
     }
 #else
     (void)avx512;
 #endif
 #ifdef __SSE2__
-    if (ow >= 4) {
+    if (!done && ow >= 4) {
         __m128 s4 = _mm_set1_ps(s);
         for (int oy = 0; oy < oh; oy++) {
             const float *r0 = zp + (2 * oy) * W, *r1 = r0 + W;
@@ -307,10 +308,10 @@ act_pool_plane(float *restrict yp, int32_t *restrict ap, float *restrict fp,
                 act_pool4(yp + oy * ow, ap + oy * ow, r0, r1, ox + 4 <= ow ? ox : ow - 4,
                           2 * oy * W, W, relu, s4);
         }
-        ow = 0; /* done: the loop below only fills fp */
+        done = 1;
     }
 #endif
-    for (int oy = 0; oy < oh; oy++) {
+    for (int oy = 0; oy < oh && !done; oy++) {
         const float *r0 = zp + (2 * oy) * W, *r1 = r0 + W;
         int32_t base = 2 * oy * W;
         for (int ox = 0; ox < ow; ox++) {

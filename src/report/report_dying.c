@@ -136,7 +136,8 @@ static void diverged_above(const ab_report *r, const int *members, int n, double
     }
 }
 
-static cJSON *variant_dead_json(const ab_variant *v)
+/* A variant's dead-fraction entry; used: whether the verdict uses it. */
+static cJSON *variant_dead_json(const ab_variant *v, int used)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "variant", ab_buf_str(&v->label));
@@ -145,7 +146,7 @@ static cJSON *variant_dead_json(const ab_variant *v)
     cJSON_AddNumberToObject(o, "n_finished", v->n_ok);
     cJSON_AddNumberToObject(o, "n_diverged", v->n_diverged);
     ab_json_add_num(o, "dead_fraction_max_layer", ab_variant_dead_max(v));
-    cJSON_AddBoolToObject(o, "used", v->n_ok >= AB_MIN_RUNS);
+    cJSON_AddBoolToObject(o, "used", used);
     return o;
 }
 
@@ -165,8 +166,7 @@ static const char *leaky_pairs(const ab_report *r, int top, int rise, cJSON *lis
         pairs p = pair_up(&r->v[top], v);
         const char *out = pairs_outcome(&p);
         double d = ab_variant_dead_max(v);
-        cJSON *o = variant_dead_json(v);
-        cJSON_ReplaceItemInObjectCaseSensitive(o, "used", cJSON_CreateBool(p.n >= AB_MIN_RUNS));
+        cJSON *o = variant_dead_json(v, p.n >= AB_MIN_RUNS);
         cJSON *pj = cJSON_AddObjectToObject(o, "pairs");
         cJSON_AddNumberToObject(pj, "n", p.n);
         cJSON_AddNumberToObject(pj, "as_claimed", p.claimed);
@@ -251,7 +251,7 @@ static void one_series(const ab_report *r, ab_claim *c, ab_tally *t, const int *
     ab_buf_free(&name);
     for (int m = 0; m < n; m++) {
         const ab_variant *v = &r->v[members[m]];
-        cJSON_AddItemToArray(relu, variant_dead_json(v));
+        cJSON_AddItemToArray(relu, variant_dead_json(v, v->n_ok >= AB_MIN_RUNS));
         ab_buf_add(&c->lines, " lr=%g %.3f (%d of %d finished", ab_variant_num(v, LR), ab_variant_dead_max(v), v->n_ok,
                    v->n);
         if (v->n_diverged) ab_buf_add(&c->lines, ", %d diverged", v->n_diverged);
