@@ -105,7 +105,8 @@ $(BUILD)/bench_%: tests/bench/bench_%.c $(LIB)
 BOTH_BLAS_CFLAGS = $(shell pkg-config --cflags openblas 2>/dev/null)
 BOTH_BLAS_LIBS   = $(shell pkg-config --libs openblas 2>/dev/null) -ldnnl -lgomp
 BENCH_WRAP = ab_gemm ab_dense_forward ab_dense_backward_set ab_act_layer_forward \
-             ab_act_layer_backward ab_xent_forward ab_xent_backward ab_optim_step_sq ab_net_train_step
+             ab_act_layer_backward ab_xent_forward ab_xent_backward ab_optim_step_sq ab_optim_update_blocks \
+             ab_net_train_step
 $(BUILD)/bench_engine: tests/bench/bench_engine.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(BOTH_BLAS_CFLAGS) -Isrc -o $@ $< $(LIB) $(LIBS) $(BOTH_BLAS_LIBS) \

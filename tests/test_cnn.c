@@ -506,6 +506,43 @@ static void check_learning(void)
     free(x); free(xt); free(y); free(yt);
 }
 
+/* The training step's update inside the backward pass (no clipping: the
+ * dense layers as soon as their backward is done, the image layers after
+ * the last chunk of examples) gives the parameters and gradient norms of
+ * the update after the whole backward (a clip norm too large to clip),
+ * bit for bit: per-channel prelu (alphas in the image layers), adam with
+ * weight decay, 2 epochs at batch 20 (image chunks of 8, 8 and 4). */
+static void check_update_in_backward(void)
+{
+    float *x = gc_floats((long)N_TRAIN * IMG * IMG);
+    int32_t *y = malloc(N_TRAIN * sizeof *y);
+    bars(x, y, N_TRAIN, 3);
+    ab_layer_spec l[] = {conv(4, 3, 1, 1), pool(AB_LSPEC_POOL_MAX, 2, 2), conv(4, 3, 1, 0), dense(8)};
+    ab_act_spec act = ab_act_default(AB_ACT_PRELU);
+    act.prelu_per_unit = 1;
+    ab_model_spec s = cnn_model(1, IMG, IMG, l, 4, 4, act);
+    ab_trainer t[2];
+    ab_error err;
+    for (int k = 0; k < 2; k++) {
+        ab_optim_spec o = ab_optim_default(AB_OPT_ADAM);
+        o.weight_decay = 0.01f;
+        o.clip_norm = k ? 1e30f : 0.0f;
+        if (ab_trainer_init(&t[k], &s, &o, 20, N_TRAIN, 5, &err) != AB_OK) {
+            fprintf(stderr, "test_cnn: %s\n", err.msg);
+            exit(2);
+        }
+        for (int e = 0; e < 2; e++) ab_trainer_epoch(&t[k], x, y, N_TRAIN, 0.01f, 1);
+    }
+    CHECK(!memcmp(t[0].net.params, t[1].net.params, t[0].net.n_params * sizeof(float)) &&
+              !memcmp(t[0].net.block_sq, t[1].net.block_sq, sizeof t[0].net.block_sq),
+          "CNN: the update inside the backward pass gives the parameters and gradient norms of the "
+          "update after it, bit for bit");
+    ab_trainer_free(&t[0]);
+    ab_trainer_free(&t[1]);
+    free(x);
+    free(y);
+}
+
 int main(void)
 {
     check_nets();
@@ -514,5 +551,6 @@ int main(void)
     check_dead_channels();
     check_augment();
     check_learning();
+    check_update_in_backward();
     return check_done("test_cnn");
 }

@@ -180,6 +180,64 @@ static void check_idx_values(const ab_dataset *d, float scale, const char *what)
     CHECK(bad == 0, "%s: %d wrong values", what, bad);
 }
 
+/* Whether split s holds its pixels as bytes that give its floats exactly. */
+static int bytes_match(const ab_split *s, int features)
+{
+    if (!s->x8 || !s->x8_table) return 0;
+    for (long i = 0; i < s->n * features; i++)
+        if (s->x[i] != s->x8_table[s->x8[i]]) return 0;
+    return 1;
+}
+
+/* Image data keeps the training split's bytes (the trainer gathers from
+ * them) for scale and none, with the floats exactly table[byte]; not the
+ * validation and test splits; standardize drops them (the floats change);
+ * a random subset copies the drawn rows' bytes with their floats. */
+static void test_idx_bytes(void)
+{
+    ab_data_spec spec;
+    ab_dataset d;
+    write_idx("train", 20, 4, 3, 20, 12, 0);
+    write_idx("t10k", 6, 4, 3, 6, 12, 0);
+    spec_for(&spec, "idx", dir);
+    spec.validation = 4;
+    const ab_preprocess pre[3] = {AB_PRE_DEFAULT, AB_PRE_NONE, AB_PRE_STANDARDIZE};
+    for (int k = 0; k < 3; k++) {
+        spec.preprocess = pre[k];
+        if (!LOAD_OK(&d, &spec)) continue;
+        const char *name = ab_preprocess_name(pre[k]);
+        if (pre[k] == AB_PRE_STANDARDIZE)
+            CHECK(!d.train.x8 && !d.train.x8_table, "idx %s: no bytes (the floats are not bytes any more)", name);
+        else
+            CHECK(d.train.n == 16 && bytes_match(&d.train, d.features),
+                  "idx %s: the training split's bytes give its floats exactly", name);
+        CHECK(!d.val.x8 && !d.test.x8, "idx %s: validation and test hold no bytes", name);
+        if (pre[k] == AB_PRE_DEFAULT) {
+            ab_split sub;
+            void *mem = NULL;
+            ab_error err = {""};
+            CHECK(ab_subset_draw(&sub, &mem, &d.train, d.features, 7, 3, &err) == AB_OK && mem,
+                  "subset draw: %s", err.msg);
+            if (mem) {
+                CHECK(sub.n == 7 && sub.x8 && sub.x8 != d.train.x8 && bytes_match(&sub, d.features),
+                      "%s", "a random subset has its rows' bytes, giving its floats exactly");
+                int rows_ok = 1;
+                for (long i = 0; i < sub.n; i++) {
+                    long j = 0;
+                    while (j < d.train.n && memcmp(d.train.x8 + j * d.features, sub.x8 + i * d.features,
+                                                   (size_t)d.features))
+                        j++;
+                    rows_ok &= j < d.train.n && d.train.y[j] == sub.y[i];
+                }
+                CHECK(rows_ok, "%s", "every subset byte row is a pool row with its label");
+            }
+            free(mem);
+        }
+        ab_data_free(&d);
+    }
+    remove_idx();
+}
+
 static void test_idx(void)
 {
     ab_data_spec spec;
@@ -497,6 +555,7 @@ int main(void)
     }
     test_names();
     test_idx();
+    test_idx_bytes();
     test_idx_errors();
     test_cifar();
     test_csv();

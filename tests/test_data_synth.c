@@ -126,16 +126,16 @@ static void test_splits(void)
     spec.validation = 10;
     if (load(&d, &spec, AB_OK, NULL)) {
         CHECK(d.train.n == 90 && d.val.n == 10 && d.test.n == 500, "validation counts");
-        ab_split tail = {10, full.train.x + 90 * 2, full.train.y + 90};
-        ab_split head = {90, full.train.x, full.train.y};
+        ab_split tail = {.n = 10, .x = full.train.x + 90 * 2, .y = full.train.y + 90};
+        ab_split head = {.n = 90, .x = full.train.x, .y = full.train.y};
         CHECK(same_split(&d.val, &tail, 2) && same_split(&d.train, &head, 2) &&
               same_split(&d.test, &full.test, 2), "validation is the end of the training data");
     }
     ab_data_free(&d);
     spec.train_limit = 30;
     if (load(&d, &spec, AB_OK, NULL)) {
-        ab_split tail = {10, full.train.x + 90 * 2, full.train.y + 90};
-        ab_split head = {30, full.train.x, full.train.y};
+        ab_split tail = {.n = 10, .x = full.train.x + 90 * 2, .y = full.train.y + 90};
+        ab_split head = {.n = 30, .x = full.train.x, .y = full.train.y};
         CHECK(d.train.n == 30 && same_split(&d.train, &head, 2) && same_split(&d.val, &tail, 2),
               "train_limit keeps the first examples and the same validation set");
         CHECK(d.mem_size >= (30 + 10 + 500) * 3 * sizeof(float), "one allocation holds all");

@@ -321,6 +321,24 @@ static void check_step_sq(void)
         CHECK(memcmp(w1, w2, N * sizeof *w1) == 0 &&
                   (!slots || memcmp(o1.m, o2.m, slots * N * sizeof *o1.m) == 0),
               "%s: ab_optim_step_sq updates as ab_optim_step, bit for bit", ab_optim_name((ab_opt_kind)kind));
+        /* the same 3 steps in parts (as the training step runs them): the
+         * blocks last to first, one call each but the first two together */
+        ab_optim o3;
+        ab_optim_init(&o3, &spec, N, &err);
+        float *w3 = gc_floats(N);
+        memcpy(w3, w0, N * sizeof *w0);
+        double sq3[3] = {-1, -1, -1};
+        for (int t = 0; t < 3; t++) {
+            ab_optim_begin_step(&o3);
+            ab_optim_update_blocks(&o3, w3, g, blocks + 2, 1, LR, sq3 + 2);
+            ab_optim_update_blocks(&o3, w3, g, blocks, 2, LR, sq3);
+        }
+        CHECK(memcmp(w3, w2, N * sizeof *w3) == 0 && memcmp(sq3, sq, sizeof sq) == 0 &&
+                  (!slots || memcmp(o3.m, o2.m, slots * N * sizeof *o3.m) == 0),
+              "%s: begin_step + update_blocks in parts, blocks in reverse order, as ab_optim_step_sq, "
+              "bit for bit", ab_optim_name((ab_opt_kind)kind));
+        ab_optim_free(&o3);
+        free(w3);
         char label[96];
         snprintf(label, sizeof label, "%s: ab_optim_step_sq sums of squares vs double (relative)",
                  ab_optim_name((ab_opt_kind)kind));

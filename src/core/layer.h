@@ -43,6 +43,7 @@ typedef struct {
     float rate;              /* dropout */
     size_t param_off;        /* first parameter in net->params / net->grads */
     size_t n_params;
+    int block0, n_blocks;    /* its parameter blocks: net->blocks[block0 .. block0 + n_blocks) */
     ab_act_spec act;         /* AB_LAYER_ACTIVATION only */
     float *slopes;           /* rrelu slopes (max_batch, out_size), else NULL */
     int32_t *argmax;         /* max pooling: (max_batch, out_size) input index in its channel plane */

@@ -48,8 +48,10 @@ ab_status ab_model_check(const ab_model_spec *s, ab_error *err)
     return ab_act_check(&s->act, err);
 }
 
-static void add_block(ab_net *net, size_t off, size_t n, int decay)
+/* Appends a parameter block of layer l. */
+static void add_block(ab_net *net, ab_layer *l, size_t off, size_t n, int decay)
 {
+    if (l->n_blocks++ == 0) l->block0 = net->n_blocks;
     ab_param_block *b = &net->blocks[net->n_blocks++];
     b->off = off;
     b->n = n;
@@ -86,8 +88,8 @@ static void add_weights(ab_net *net, ab_layer *l, size_t n_w, size_t *p)
 {
     l->param_off = *p;
     l->n_params = n_w + (size_t)l->out_c;
-    add_block(net, *p, n_w, 1);                    /* kernel: decayed */
-    add_block(net, *p + n_w, (size_t)l->out_c, 0); /* bias: never decayed */
+    add_block(net, l, *p, n_w, 1);                    /* kernel: decayed */
+    add_block(net, l, *p + n_w, (size_t)l->out_c, 0); /* bias: never decayed */
     *p += l->n_params;
 }
 
@@ -103,7 +105,7 @@ static void add_activation(ab_net *net, int c, int hh, int w, size_t *p)
     a->param_off = *p;
     if (s->act.kind == AB_ACT_PRELU) {
         a->n_params = s->act.prelu_per_unit ? (size_t)c : 1; /* per unit: per channel */
-        add_block(net, *p, a->n_params, s->act.prelu_decay);
+        add_block(net, a, *p, a->n_params, s->act.prelu_decay);
         *p += a->n_params;
     }
 }
@@ -442,20 +444,42 @@ static void layer_backward(ab_net *net, int i, const float *x, int b0, int n, in
     }
 }
 
+/* The optimiser's update of layer i's parameters (none for most kinds). */
+static void update_layer(ab_net *net, ab_optim *opt, int i, float lr)
+{
+    const ab_layer *l = &net->layers[i];
+    if (l->n_blocks)
+        ab_optim_update_blocks(opt, net->params, net->grads, net->blocks + l->block0, l->n_blocks,
+                               lr, net->block_sq + l->block0);
+}
+
 /* Backward through every layer; set_dense: the dense layers set their
- * gradients instead of adding into them. */
-static void backward(ab_net *net, const float *x, const int32_t *y, int B, int set_dense)
+ * gradients instead of adding into them. With opt, each layer's parameters
+ * are updated (at rate lr) as soon as nothing in the step needs them or
+ * their gradients any more: a dense layer's (and an activation's) right
+ * after its own backward, while its weights and gradients are still in the
+ * cache; the image layers' after the last chunk has added into them. */
+static void backward(ab_net *net, const float *x, const int32_t *y, int B, int set_dense,
+                     ab_optim *opt, float lr)
 {
     int L = net->n_layers, n_img = image_layers(net);
     ab_xent_backward(net->dacts[L], net->probs, y, B, net->spec.n_classes, 1.0f / (float)B);
-    for (int i = L - 1; i >= n_img; i--) layer_backward(net, i, x, 0, B, set_dense);
+    for (int i = L - 1; i >= n_img; i--) {
+        layer_backward(net, i, x, 0, B, set_dense);
+        if (opt) update_layer(net, opt, i, lr);
+    }
     for (int b0 = 0; b0 < B; b0 += IMAGE_CHUNK) {
         int n = B - b0 < IMAGE_CHUNK ? B - b0 : IMAGE_CHUNK;
         for (int i = n_img - 1; i >= 0; i--) layer_backward(net, i, x, b0, n, set_dense);
     }
+    if (opt)
+        for (int i = n_img - 1; i >= 0; i--) update_layer(net, opt, i, lr);
 }
 
-void ab_net_backward(ab_net *net, const float *x, const int32_t *y, int B) { backward(net, x, y, B, 0); }
+void ab_net_backward(ab_net *net, const float *x, const int32_t *y, int B)
+{
+    backward(net, x, y, B, 0, NULL, 0.0f);
+}
 
 double ab_net_train_step(ab_net *net, ab_optim *opt, float lr, const float *x,
                          const int32_t *y, int B, int *correct)
@@ -464,9 +488,14 @@ double ab_net_train_step(ab_net *net, ab_optim *opt, float lr, const float *x,
     ab_net_forward(net, x, B);
     double loss = ab_net_loss(net, y, B, correct);
     if (!isfinite(loss)) return loss;
-    backward(net, x, y, B, 1);
-    if (opt->spec.clip_norm > 0.0f) ab_clip_grad_norm(net->grads, net->n_params, opt->spec.clip_norm);
-    ab_optim_step_sq(opt, net->params, net->grads, net->blocks, net->n_blocks, lr, net->block_sq);
+    if (opt->spec.clip_norm > 0.0f) { /* the update needs the whole gradient's norm first */
+        backward(net, x, y, B, 1, NULL, 0.0f);
+        ab_clip_grad_norm(net->grads, net->n_params, opt->spec.clip_norm);
+        ab_optim_step_sq(opt, net->params, net->grads, net->blocks, net->n_blocks, lr, net->block_sq);
+        return loss;
+    }
+    ab_optim_begin_step(opt);
+    backward(net, x, y, B, 1, opt, lr);
     return loss;
 }
 

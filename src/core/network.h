@@ -103,7 +103,10 @@ void ab_net_backward(ab_net *net, const float *x, const int32_t *y, int B);
 void ab_net_zero_grads(ab_net *net);
 
 /* One training step on a batch: zero grads, forward, loss, backward, clip
- * the gradient's global norm (when opt->spec.clip_norm > 0), update.
+ * the gradient's global norm (when opt->spec.clip_norm > 0), update. The
+ * update is ab_optim_step_sq's, bit for bit; without clipping it runs layer
+ * by layer inside the backward pass (ab_optim_update_blocks), each layer's
+ * as soon as its gradients are computed.
  * Returns the batch's mean loss (NaN/inf when it diverged); correct receives
  * the number of correct predictions. */
 double ab_net_train_step(ab_net *net, ab_optim *opt, float lr, const float *x,

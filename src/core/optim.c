@@ -124,16 +124,21 @@ void ab_optim_step(ab_optim *o, float *params, const float *grads, const ab_para
     ab_optim_step_sq(o, params, grads, blocks, n_blocks, lr, NULL);
 }
 
-void ab_optim_step_sq(ab_optim *o, float *params, const float *grads,
-                      const ab_param_block *blocks, int n_blocks, float lr, double *sq)
+void ab_optim_begin_step(ab_optim *o)
 {
     const ab_optim_spec *s = &o->spec;
     o->t++;
-    float bc1 = 1.0f, bc2 = 1.0f;
+    o->bc1 = o->bc2 = 1.0f;
     if (s->kind == AB_OPT_ADAM) {
-        bc1 = (float)(1.0 - pow(s->beta1, (double)o->t));
-        bc2 = (float)(1.0 - pow(s->beta2, (double)o->t));
+        o->bc1 = (float)(1.0 - pow(s->beta1, (double)o->t));
+        o->bc2 = (float)(1.0 - pow(s->beta2, (double)o->t));
     }
+}
+
+void ab_optim_update_blocks(ab_optim *o, float *params, const float *grads,
+                            const ab_param_block *blocks, int n_blocks, float lr, double *sq)
+{
+    const ab_optim_spec *s = &o->spec;
     for (int k = 0; k < n_blocks; k++) {
         size_t off = blocks[k].off, n = blocks[k].n;
         float wd = blocks[k].decay ? s->weight_decay : 0.0f;
@@ -142,13 +147,20 @@ void ab_optim_step_sq(ab_optim *o, float *params, const float *grads,
         /* 8 float lanes over the multiple-of-8 part, then the rest in double */
         float acc[8] = {0};
         size_t n8 = sq ? n - n % 8 : 0;
-        update(s, w, g, m, v, n, wd, lr, bc1, bc2, acc, n8);
+        update(s, w, g, m, v, n, wd, lr, o->bc1, o->bc2, acc, n8);
         if (!sq) continue;
         double total = 0.0;
         for (int q = 0; q < 8; q++) total += acc[q];
         for (size_t i = n8; i < n; i++) total += (double)g[i] * g[i];
         sq[k] = total;
     }
+}
+
+void ab_optim_step_sq(ab_optim *o, float *params, const float *grads,
+                      const ab_param_block *blocks, int n_blocks, float lr, double *sq)
+{
+    ab_optim_begin_step(o);
+    ab_optim_update_blocks(o, params, grads, blocks, n_blocks, lr, sq);
 }
 
 double ab_clip_grad_norm(float *g, size_t n, double max_norm)

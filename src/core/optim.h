@@ -41,6 +41,7 @@ typedef struct {
     size_t n;          /* number of parameters */
     float *m, *v;      /* one allocation: first / second moments */
     long t;            /* steps taken */
+    float bc1, bc2;    /* adam's bias corrections 1 - beta^t of step t (1 for the others) */
 } ab_optim;
 
 ab_optim_spec ab_optim_default(ab_opt_kind kind);
@@ -64,6 +65,15 @@ void ab_optim_step(ab_optim *o, float *params, const float *grads, const ab_para
  * update: the training step's gradient norms cost no pass of their own. */
 void ab_optim_step_sq(ab_optim *o, float *params, const float *grads,
                       const ab_param_block *blocks, int n_blocks, float lr, double *sq);
+/* ab_optim_step_sq in parts, so that the training step can update each
+ * layer's parameters as soon as its backward has computed their gradients
+ * (while they are still in the cache): ab_optim_begin_step once per step,
+ * then ab_optim_update_blocks over every block exactly once, in any order
+ * and in any number of calls (blocks[k] and sq[k] as in ab_optim_step_sq).
+ * The result is the same, bit for bit, as one ab_optim_step_sq. */
+void ab_optim_begin_step(ab_optim *o);
+void ab_optim_update_blocks(ab_optim *o, float *params, const float *grads,
+                            const ab_param_block *blocks, int n_blocks, float lr, double *sq);
 
 /* Clip the global L2 norm of g (n values) to max_norm as PyTorch's
  * clip_grad_norm_: with N = ||g||_2 (summed in double), when

@@ -75,22 +75,70 @@ void ab_trainer_free(ab_trainer *t)
 #define GATHER_AHEAD 4
 #endif
 
-/* xb(B,F), yb(B) = the examples idx[0..B) of x, y. The rows lie scattered
- * over the whole data set, far beyond the caches: copied one by one, each
- * row would wait on memory before the hardware prefetcher caught on, so
- * the rows GATHER_AHEAD ahead are requested while a row is copied. */
-static void gather(float *restrict xb, int32_t *restrict yb, const float *x, const int32_t *y,
-                   const int *idx, int B, int F)
+void ab_trainer_set_bytes(ab_trainer *t, const float *x, const uint8_t *x8, const float *table)
 {
-    size_t row = (size_t)F * sizeof *x;
+    t->bytes_of = x8 && table ? x : NULL;
+    t->x8 = t->bytes_of ? x8 : NULL;
+    t->x8_table = t->bytes_of ? table : NULL;
+}
+
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__) && !defined(AB_NO_CLONES)
+#include <immintrin.h>
+#define AB_BYTES_AVX512 1
+/* bytes_to_floats with AVX-512: 16 bytes widened to 16 indices, then one
+ * gather of their table entries (the last 16 masked). */
+__attribute__((target("avx512f"))) static void bytes_to_floats_avx512(float *dst, const uint8_t *src,
+                                                                     const float *table, int F)
+{
+    int j = 0;
+    for (; j + 16 <= F; j += 16) {
+        __m512i k = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(src + j)));
+        _mm512_storeu_ps(dst + j, _mm512_i32gather_ps(k, table, 4));
+    }
+    for (; j < F; j++) dst[j] = table[src[j]];
+}
+#endif
+
+/* dst(F) = table[src(F)] */
+static void bytes_to_floats(float *restrict dst, const uint8_t *restrict src,
+                            const float *restrict table, int F, int avx512)
+{
+#ifdef AB_BYTES_AVX512
+    if (avx512) {
+        bytes_to_floats_avx512(dst, src, table, F);
+        return;
+    }
+#endif
+    (void)avx512;
+    for (int j = 0; j < F; j++) dst[j] = table[src[j]];
+}
+
+/* xb(B,F), yb(B) = the examples idx[0..B) of x, y; from their bytes x8
+ * through table when x8 is set (x[i] == table[x8[i]]: a quarter of the
+ * cache lines). The rows lie scattered over the whole data set, far
+ * beyond the caches: copied one by one, each row would wait on memory
+ * before the hardware prefetcher caught on, so the rows GATHER_AHEAD ahead
+ * are requested while a row is copied. */
+static void gather(float *restrict xb, int32_t *restrict yb, const float *x, const uint8_t *x8,
+                   const float *table, const int32_t *y, const int *idx, int B, int F)
+{
+    int avx512 = 0;
+#ifdef AB_BYTES_AVX512
+    avx512 = __builtin_cpu_supports("avx512f");
+#endif
+    size_t row = x8 ? (size_t)F : (size_t)F * sizeof *x;
+    const char *base = x8 ? (const char *)x8 : (const char *)x;
     for (int i = 0; i < B + GATHER_AHEAD; i++) {
         if (i < B) {
-            const char *p = (const char *)(x + (size_t)idx[i] * F);
+            const char *p = base + (size_t)idx[i] * row;
             for (size_t o = 0; o < row; o += 64) __builtin_prefetch(p + o);
         }
         int k = i - GATHER_AHEAD;
         if (k >= 0) {
-            memcpy(xb + (size_t)k * F, x + (size_t)idx[k] * F, row);
+            if (x8)
+                bytes_to_floats(xb + (size_t)k * F, x8 + (size_t)idx[k] * F, table, F, avx512);
+            else
+                memcpy(xb + (size_t)k * F, x + (size_t)idx[k] * F, row);
             yb[k] = y[idx[k]];
         }
     }
@@ -115,7 +163,8 @@ ab_epoch_result ab_trainer_epoch(ab_trainer *t, const float *x, const int32_t *y
         const float *xb = x + (size_t)start * F;
         const int32_t *yb = y + start;
         if (shuffle) {
-            gather(t->xb, t->yb, x, y, t->perm + start, B, F);
+            int bytes = x == t->bytes_of;
+            gather(t->xb, t->yb, x, bytes ? t->x8 : NULL, t->x8_table, y, t->perm + start, B, F);
             xb = t->xb;
             yb = t->yb;
         }

@@ -63,6 +63,12 @@ typedef struct {
     long n;                 /* examples */
     float *x;               /* (n, features), row-major */
     int32_t *y;             /* (n), in [0, classes) */
+    /* The training split of image data that is not standardised also
+     * holds its pixels as bytes: x[i] == x8_table[x8[i]] exactly, for
+     * every i (the trainer gathers its batches from the bytes, a quarter
+     * of the memory traffic). NULL in every other split and data set. */
+    const uint8_t *x8;      /* (n, features) */
+    const float *x8_table;  /* (256) */
 } ab_split;
 
 typedef struct {

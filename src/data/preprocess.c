@@ -52,6 +52,8 @@ static void apply_stats(ab_split *s, const double *shift, const double *div, int
         float *x = s->x + (size_t)i * (size_t)features;
         for (int j = 0; j < features; j++) x[j] = (float)((x[j] - shift[j]) / div[j]);
     }
+    s->x8 = NULL; /* the bytes no longer give these values */
+    s->x8_table = NULL;
 }
 
 ab_status ab_preprocess_apply(ab_dataset *d, ab_preprocess p, int is_image, ab_error *err)

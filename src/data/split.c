@@ -11,17 +11,16 @@
 
 #define MEM_ALIGN 64
 
-/* count rows of src from row first into dst (n, features), as floats. */
+/* count rows of src from row first into dst (n, features), as floats:
+ * image bytes through table. */
 static void copy_rows(float *dst, const ab_raw_part *src, long first, long count, long features,
-                      int scale_images)
+                      const float *table)
 {
     size_t offset = (size_t)first * (size_t)features, n = (size_t)count * (size_t)features;
     if (src->x) {
         memcpy(dst, src->x + offset, n * sizeof *dst);
         return;
     }
-    float table[256];
-    for (int b = 0; b < 256; b++) table[b] = scale_images ? (float)b / 255.0f : (float)b;
     const uint8_t *pix = src->pix + offset;
     for (size_t i = 0; i < n; i++) dst[i] = table[pix[i]];
 }
@@ -52,6 +51,14 @@ ab_status ab_split_build(ab_dataset *out, const ab_raw *raw, const ab_data_spec 
     long n_test = raw->test.n, features = (long)raw->c * raw->h * raw->w;
     size_t rows = (size_t)(n_train + n_val + n_test);
     size_t size = rows * (size_t)features * sizeof(float) + rows * sizeof(int32_t);
+    /* image data: the byte-to-float table, then the training split's bytes */
+    int bytes = raw->train.pix != NULL;
+    size_t table_off = 0, bytes_off = 0;
+    if (bytes) {
+        table_off = (size + MEM_ALIGN - 1) / MEM_ALIGN * MEM_ALIGN;
+        bytes_off = table_off + 256 * sizeof(float);
+        size = bytes_off + (size_t)n_train * (size_t)features;
+    }
     size = (size + MEM_ALIGN - 1) / MEM_ALIGN * MEM_ALIGN;
     char *mem = ab_data_alloc(size);
     if (!mem)
@@ -69,11 +76,18 @@ ab_status ab_split_build(ab_dataset *out, const ab_raw *raw, const ab_data_spec 
         x += (size_t)counts[s] * (size_t)features;
         y += counts[s];
     }
-    copy_rows(out->train.x, &raw->train, 0, n_train, features, scale_images);
+    float own_table[256], *table = bytes ? (float *)(mem + table_off) : own_table;
+    for (int b = 0; b < 256; b++) table[b] = scale_images ? (float)b / 255.0f : (float)b;
+    copy_rows(out->train.x, &raw->train, 0, n_train, features, table);
+    if (bytes) {
+        memcpy(mem + bytes_off, raw->train.pix, (size_t)n_train * (size_t)features);
+        out->train.x8 = (const uint8_t *)(mem + bytes_off);
+        out->train.x8_table = table;
+    }
     memcpy(out->train.y, raw->train.y, (size_t)n_train * sizeof(int32_t));
-    copy_rows(out->val.x, &raw->train, n - n_val, n_val, features, scale_images);
+    copy_rows(out->val.x, &raw->train, n - n_val, n_val, features, table);
     memcpy(out->val.y, raw->train.y + (n - n_val), (size_t)n_val * sizeof(int32_t));
-    copy_rows(out->test.x, &raw->test, 0, n_test, features, scale_images);
+    copy_rows(out->test.x, &raw->test, 0, n_test, features, table);
     memcpy(out->test.y, raw->test.y, (size_t)n_test * sizeof(int32_t));
     snprintf(out->name, sizeof out->name, "%s", spec->dataset);
     out->features = (int)features;

@@ -23,7 +23,8 @@ ab_status ab_subset_draw(ab_split *out, void **mem, const ab_split *pool, int fe
     long n = pool->n;
     long *idx = malloc((size_t)n * sizeof *idx);
     size_t row = (size_t)features * sizeof(float);
-    char *buf = ab_data_alloc((size_t)k * (row + sizeof(int32_t)));
+    size_t bytes = pool->x8 ? (size_t)k * (size_t)features : 0; /* the rows' bytes too */
+    char *buf = ab_data_alloc((size_t)k * (row + sizeof(int32_t)) + bytes);
     if (!idx || !buf) {
         free(idx);
         free(buf);
@@ -42,14 +43,18 @@ ab_status ab_subset_draw(ab_split *out, void **mem, const ab_split *pool, int fe
     qsort(idx, (size_t)k, sizeof *idx, by_index);
     float *x = (float *)buf;
     int32_t *y = (int32_t *)(buf + (size_t)k * row);
+    uint8_t *x8 = bytes ? (uint8_t *)(y + k) : NULL;
     for (long i = 0; i < k; i++) {
         memcpy(x + (size_t)i * features, pool->x + (size_t)idx[i] * features, row);
         y[i] = pool->y[idx[i]];
+        if (x8)
+            memcpy(x8 + (size_t)i * features, pool->x8 + (size_t)idx[i] * features, (size_t)features);
     }
     free(idx);
     out->n = k;
     out->x = x;
     out->y = y;
+    out->x8 = x8; /* x8_table: the pool's */
     *mem = buf;
     return AB_OK;
 }

@@ -256,6 +256,7 @@ cJSON *ab_train_run(const ab_run_config *rc, const cJSON *resolved, const ab_dat
         free(subset_mem);
         return NULL;
     }
+    ab_trainer_set_bytes(&t, d->train.x, d->train.x8, d->train.x8_table);
     sp.n = probe_examples(rc, d, n_train, &sp.x);
     if (d->val.n > 0) best_params = malloc(t.net.n_params * sizeof *best_params);
     if (ab_probe_init(&probe, &t.net, err) != AB_OK ||

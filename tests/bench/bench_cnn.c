@@ -1,8 +1,9 @@
 /* bench_cnn.c: `make bench`, the convolutional network. Trains
  * conv(32,3x3)-maxpool2-conv(64,3x3)-maxpool2-dense(128)-dense(10), relu,
- * sgd, on random data shaped like Fashion-MNIST (1x28x28, 10 classes) at
- * batch 128 with one BLAS thread, through the real trainer (shuffle,
- * gather, forward, loss, backward, update). Prints:
+ * sgd, on random pixel bytes shaped like Fashion-MNIST (1x28x28, 10
+ * classes; the trainer gathers its batches from the bytes, as from a
+ * loaded data set) at batch 128 with one BLAS thread, through the real
+ * trainer (shuffle, gather, forward, loss, backward, update). Prints:
  *  - the conv layers alone (forward and backward, im2col and col2im
  *    included) in GFLOP/s, with one sgemm per image, per 8 images and for
  *    the whole batch (the engine uses one per image, see conv_layer.c);
@@ -23,6 +24,7 @@
 #include <time.h>
 #include "core/blas.h"
 #include "core/trainer.h"
+#include "data/dataset.h"
 
 enum { B = 128, N = 128 * 40, C = 10, REPS = 7, LAYER_REPS = 10 };
 
@@ -168,11 +170,18 @@ int main(void)
     printf("bench_cnn: conv(32,3x3)-maxpool2-conv(64,3x3)-maxpool2-dense(128)-dense(10), relu, sgd, "
            "1x28x28, batch %d, %d random examples per epoch, 1 thread\n", B, N);
     printf("blas: %s\n", blas);
-    float *x = malloc((size_t)N * 784 * sizeof *x);
+    /* as a loaded image data set: pixel bytes and the floats they scale to
+     * (split.c); the trainer gathers its batches from the bytes */
+    float *x = ab_data_alloc((size_t)N * 784 * sizeof *x), table[256];
+    uint8_t *x8 = ab_data_alloc((size_t)N * 784);
     int32_t *y = malloc((size_t)N * sizeof *y);
+    for (int b = 0; b < 256; b++) table[b] = (float)b / 255.0f;
     ab_rng r;
     ab_rng_seed(&r, 1, "bench-data");
-    for (long i = 0; i < (long)N * 784; i++) x[i] = ab_rng_uniformf(&r, 0.0f, 1.0f);
+    for (long i = 0; i < (long)N * 784; i++) {
+        x8[i] = (uint8_t)ab_rng_below(&r, 256);
+        x[i] = table[x8[i]];
+    }
     for (long i = 0; i < N; i++) y[i] = (int32_t)ab_rng_below(&r, C);
 
     ab_model_spec m = model();
@@ -183,6 +192,7 @@ int main(void)
         fprintf(stderr, "bench_cnn: %s\n", err.msg);
         return 1;
     }
+    ab_trainer_set_bytes(&t, x, x8, table);
     double cflops = step_flops(&t.net, B, 1) * LAYER_REPS;
     static const int groups[] = {1, 8, B};
     for (int k = 0; k < 3; k++) {
@@ -229,6 +239,7 @@ int main(void)
     ab_trainer_free(&t);
     free(s.a), free(s.b), free(s.c);
     free(x);
+    free(x8);
     free(y);
     return 0;
 }

@@ -1,6 +1,7 @@
 /* bench_engine.c: `make bench`. Trains a 784-300-100-10 relu network on
- * random data shaped like Fashion-MNIST (60,000 examples, 10 classes, in
- * memory from ab_data_alloc like a loaded data set) for EPOCHS epochs
+ * random pixel bytes shaped like Fashion-MNIST (60,000 examples, 10
+ * classes, in memory from ab_data_alloc like a loaded data set, the
+ * trainer gathering its batches from the bytes) for EPOCHS epochs
  * (after one unmeasured) with one BLAS thread, at batch 128 and 32,
  * through the real trainer (shuffle, gather, forward, loss, backward, sgd)
  * and the build's BLAS backend (ab_gemm). Prints examples per second and
@@ -116,6 +117,13 @@ void __wrap_ab_optim_step_sq(ab_optim *o, float *params, const float *grads,
 {
     TIMED(P_OPTIM, __real_ab_optim_step_sq(o, params, grads, blocks, n_blocks, lr, sq));
 }
+void __real_ab_optim_update_blocks(ab_optim *o, float *params, const float *grads,
+                                   const ab_param_block *blocks, int n_blocks, float lr, double *sq);
+void __wrap_ab_optim_update_blocks(ab_optim *o, float *params, const float *grads,
+                                   const ab_param_block *blocks, int n_blocks, float lr, double *sq)
+{
+    TIMED(P_OPTIM, __real_ab_optim_update_blocks(o, params, grads, blocks, n_blocks, lr, sq));
+}
 double __real_ab_net_train_step(ab_net *net, ab_optim *opt, float lr, const float *x,
                                 const int32_t *y, int B, int *correct);
 double __wrap_ab_net_train_step(ab_net *net, ab_optim *opt, float lr, const float *x,
@@ -126,6 +134,8 @@ double __wrap_ab_net_train_step(ab_net *net, ab_optim *opt, float lr, const floa
     return loss;
 }
 static const int WIDTHS[] = {784, 300, 100, 10};
+static uint8_t *data_x8;      /* the data set's pixel bytes */
+static float data_table[256]; /* byte b scales to b / 255 */
 #define NL 3
 
 static double now(void)
@@ -301,6 +311,7 @@ static measured measure(const float *x, const int32_t *y, int B, int own)
         fprintf(stderr, "bench: %s\n", err.msg);
         exit(1);
     }
+    ab_trainer_set_bytes(&t, x, data_x8, data_table);
     static interleave m;
     memset(&m, 0, sizeof m);
     m.B = B;
@@ -355,17 +366,24 @@ int main(void)
     int own = strcmp(ab_blas_backend(), "onednn") == 0 ? ONEDNN : OPENBLAS;
     char blas[256];
     ab_blas_describe(blas, sizeof blas);
-    printf("bench: 784-300-100-10 relu, sgd, %d epochs of %d random examples, 1 thread, CPU "
+    printf("bench: 784-300-100-10 relu, sgd, %d epochs of %d random byte images, 1 thread, CPU "
            "time, sgemm references interleaved every %d examples\n", EPOCHS, N, CHUNK_EXAMPLES);
     printf("blas: %s (this build's ab_gemm; sgemm rates of both backends below)\n", blas);
     const dnnl_version_t *dv = dnnl_version();
     printf("sgemm backends: %s (core %s), oneDNN %d.%d.%d\n", openblas_get_config(),
            openblas_get_corename(), dv->major, dv->minor, dv->patch);
-    float *x = ab_data_alloc((size_t)N * F * sizeof *x); /* as a loaded data set */
+    /* as a loaded image data set: pixel bytes, and the floats they scale to
+     * (split.c), which the trainer gathers from the bytes */
+    float *x = ab_data_alloc((size_t)N * F * sizeof *x);
+    data_x8 = ab_data_alloc((size_t)N * F);
     int32_t *y = malloc((size_t)N * sizeof *y);
+    for (int b = 0; b < 256; b++) data_table[b] = (float)b / 255.0f;
     ab_rng r;
     ab_rng_seed(&r, 1, "bench-data");
-    for (long i = 0; i < (long)N * F; i++) x[i] = ab_rng_uniformf(&r, 0.0f, 1.0f);
+    for (long i = 0; i < (long)N * F; i++) {
+        data_x8[i] = (uint8_t)ab_rng_below(&r, 256);
+        x[i] = data_table[data_x8[i]];
+    }
     for (long i = 0; i < N; i++) y[i] = (int32_t)ab_rng_below(&r, C);
     const int batches[] = {128, 32};
     double eff128 = 0.0;
