@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../../src/config/experiment.h"
+#include "../../src/core/blas.h"
 #include "../../src/core/probe.h"
 #include "../../src/core/trainer.h"
 #include "../../src/data/dataset.h"
@@ -78,6 +79,9 @@ int main(int argc, char **argv)
         return 2;
     }
     const ab_run_config *rc = ab_experiment_run(e, 0);
+    /* one BLAS thread unless the config says otherwise, as a run's worker:
+     * a second thread waiting on a busy core stalled the tool for minutes */
+    ab_blas_set_threads(rc->blas_threads > 0 ? rc->blas_threads : 1);
     char *resolved = cJSON_Print(ab_experiment_run_json(e, 0));
     ab_dataset d;
     if (ab_data_load(&d, &rc->data, &err) != AB_OK) {
