@@ -85,17 +85,18 @@ void ab_trainer_set_bytes(ab_trainer *t, const float *x, const uint8_t *x8, cons
 #if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__) && !defined(AB_NO_CLONES)
 #include <immintrin.h>
 #define AB_BYTES_AVX512 1
-/* bytes_to_floats with AVX-512: 16 bytes widened to 16 indices, then one
- * gather of their table entries (the last 16 masked). */
-__attribute__((target("avx512f"))) static void bytes_to_floats_avx512(float *dst, const uint8_t *src,
-                                                                     const float *table, int F)
+/* dst[j] = table[src[j]] for the j < F in whole vectors of 16 (16 bytes
+ * widened to 16 indices, then one gather of their table entries);
+ * returns how many it converted. */
+__attribute__((target("avx512f"))) static int bytes_to_floats_avx512(float *dst, const uint8_t *src,
+                                                                    const float *table, int F)
 {
     int j = 0;
     for (; j + 16 <= F; j += 16) {
         __m512i k = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(src + j)));
         _mm512_storeu_ps(dst + j, _mm512_i32gather_ps(k, table, 4));
     }
-    for (; j < F; j++) dst[j] = table[src[j]];
+    return j;
 }
 #endif
 
@@ -103,14 +104,12 @@ __attribute__((target("avx512f"))) static void bytes_to_floats_avx512(float *dst
 static void bytes_to_floats(float *restrict dst, const uint8_t *restrict src,
                             const float *restrict table, int F, int avx512)
 {
+    int j = 0;
 #ifdef AB_BYTES_AVX512
-    if (avx512) {
-        bytes_to_floats_avx512(dst, src, table, F);
-        return;
-    }
+    if (avx512) j = bytes_to_floats_avx512(dst, src, table, F);
 #endif
     (void)avx512;
-    for (int j = 0; j < F; j++) dst[j] = table[src[j]];
+    for (; j < F; j++) dst[j] = table[src[j]];
 }
 
 /* xb(B,F), yb(B) = the examples idx[0..B) of x, y; from their bytes x8

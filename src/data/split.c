@@ -51,20 +51,18 @@ ab_status ab_split_build(ab_dataset *out, const ab_raw *raw, const ab_data_spec 
     long n_test = raw->test.n, features = (long)raw->c * raw->h * raw->w;
     size_t rows = (size_t)(n_train + n_val + n_test);
     size_t size = rows * (size_t)features * sizeof(float) + rows * sizeof(int32_t);
-    /* image data: the byte-to-float table, then the training split's bytes */
+    /* then the byte-to-float table, and for image data the training
+     * split's bytes */
     int bytes = raw->train.pix != NULL;
-    size_t table_off = 0, bytes_off = 0;
-    if (bytes) {
-        table_off = (size + MEM_ALIGN - 1) / MEM_ALIGN * MEM_ALIGN;
-        bytes_off = table_off + 256 * sizeof(float);
-        size = bytes_off + (size_t)n_train * (size_t)features;
-    }
+    size_t table_off = (size + MEM_ALIGN - 1) / MEM_ALIGN * MEM_ALIGN;
+    size_t bytes_off = table_off + 256 * sizeof(float);
+    size = bytes_off + (bytes ? (size_t)n_train * (size_t)features : 0);
     size = (size + MEM_ALIGN - 1) / MEM_ALIGN * MEM_ALIGN;
     char *mem = ab_data_alloc(size);
     if (!mem)
         return ab_fail(err, AB_ERR_NOMEM, "%s: out of memory for %zu bytes of data",
                        spec->dataset, size);
-    /* layout: x_train | x_val | x_test | y_train | y_val | y_test */
+    /* layout: x_train | x_val | x_test | y_train | y_val | y_test | table | bytes of x_train */
     ab_split *splits[3] = {&out->train, &out->val, &out->test};
     long counts[3] = {n_train, n_val, n_test};
     float *x = (float *)mem;
@@ -76,7 +74,7 @@ ab_status ab_split_build(ab_dataset *out, const ab_raw *raw, const ab_data_spec 
         x += (size_t)counts[s] * (size_t)features;
         y += counts[s];
     }
-    float own_table[256], *table = bytes ? (float *)(mem + table_off) : own_table;
+    float *table = (float *)(mem + table_off);
     for (int b = 0; b < 256; b++) table[b] = scale_images ? (float)b / 255.0f : (float)b;
     copy_rows(out->train.x, &raw->train, 0, n_train, features, table);
     if (bytes) {

@@ -134,8 +134,6 @@ double __wrap_ab_net_train_step(ab_net *net, ab_optim *opt, float lr, const floa
     return loss;
 }
 static const int WIDTHS[] = {784, 300, 100, 10};
-static uint8_t *data_x8;      /* the data set's pixel bytes */
-static float data_table[256]; /* byte b scales to b / 255 */
 #define NL 3
 
 static double now(void)
@@ -299,7 +297,8 @@ typedef struct {
 
 /* Trains EPOCHS epochs at batch B (after one unmeasured epoch), the
  * references interleaved; then one more epoch part by part. */
-static measured measure(const float *x, const int32_t *y, int B, int own)
+static measured measure(const float *x, const uint8_t *x8, const float *table, const int32_t *y,
+                        int B, int own)
 {
     ab_model_spec ms = {.n_inputs = F, .in_c = F, .in_h = 1, .in_w = 1, .n_classes = C, .n_hidden = 2,
                         .hidden = {300, 100}, .act = ab_act_default(AB_ACT_RELU)};
@@ -311,7 +310,7 @@ static measured measure(const float *x, const int32_t *y, int B, int own)
         fprintf(stderr, "bench: %s\n", err.msg);
         exit(1);
     }
-    ab_trainer_set_bytes(&t, x, data_x8, data_table);
+    ab_trainer_set_bytes(&t, x, x8, table);
     static interleave m;
     memset(&m, 0, sizeof m);
     m.B = B;
@@ -374,22 +373,22 @@ int main(void)
            openblas_get_corename(), dv->major, dv->minor, dv->patch);
     /* as a loaded image data set: pixel bytes, and the floats they scale to
      * (split.c), which the trainer gathers from the bytes */
-    float *x = ab_data_alloc((size_t)N * F * sizeof *x);
-    data_x8 = ab_data_alloc((size_t)N * F);
+    float *x = ab_data_alloc((size_t)N * F * sizeof *x), table[256];
+    uint8_t *x8 = ab_data_alloc((size_t)N * F);
     int32_t *y = malloc((size_t)N * sizeof *y);
-    for (int b = 0; b < 256; b++) data_table[b] = (float)b / 255.0f;
+    for (int b = 0; b < 256; b++) table[b] = (float)b / 255.0f;
     ab_rng r;
     ab_rng_seed(&r, 1, "bench-data");
     for (long i = 0; i < (long)N * F; i++) {
-        data_x8[i] = (uint8_t)ab_rng_below(&r, 256);
-        x[i] = data_table[data_x8[i]];
+        x8[i] = (uint8_t)ab_rng_below(&r, 256);
+        x[i] = table[x8[i]];
     }
     for (long i = 0; i < N; i++) y[i] = (int32_t)ab_rng_below(&r, C);
     const int batches[] = {128, 32};
     double eff128 = 0.0;
     for (int k = 0; k < 2; k++) {
         int B = batches[k];
-        measured m = measure(x, y, B, own);
+        measured m = measure(x, x8, table, y, B, own);
         printf("batch %3d: %9.0f examples/s, training step %6.2f GFLOP/s; sgemm same shapes: "
                "%s %6.2f, %s %6.2f GFLOP/s; ratio to %s %.3f (median of %d interleaved chunks, "
                "quartiles %.3f-%.3f)\n",
@@ -399,6 +398,7 @@ int main(void)
         if (B == 128) eff128 = m.ratio;
     }
     free(x);
+    free(x8);
     free(y);
     printf("efficiency: %.3f\n", eff128);
     return 0;
