@@ -55,7 +55,7 @@ if "$ACTBENCH" validate "$tmp/layers.yaml" >/dev/null 2>&1; then
     run "$PY" "$SCRIPT" --cnn 10
     agree "cnn cases" 6
     expect "cnn: summary line" "$(grep -c '^largest difference over 6 cases' "$tmp/out")" 1
-    # cnn_paper's network: after one step (README: float32 sign flips of
+    # cnn_paper's network: after one step (docs/findings.md: float32 sign flips of
     # pre-activations within rounding of 0 make 10 steps differ by more)
     run "$PY" "$SCRIPT" --nin 1 --tolerance 1e-5
     agree "nin cases, 1 step" 3

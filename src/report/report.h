@@ -3,7 +3,7 @@
  * variants (the settings that differ between runs, the seed excluded),
  * each compared with the baseline activation of the same other settings
  * (paired by seed when they share 3 seeds or more, else Welch's t-test),
- * and a verdict on each claim C1-C5 of REFERENCE.md. A library layer: it
+ * and a verdict on each claim C1-C5 of docs/claims.md. A library layer: it
  * writes only to the FILE* it is given and never exits. docs/report.md
  * describes the rules.
  *

@@ -1,5 +1,5 @@
 /* report_claims.c: judging the claims: the verdicts on C1-C4 of
- * REFERENCE.md from comparisons of matched variants (report_compare.c:
+ * docs/claims.md from comparisons of matched variants (report_compare.c:
  * paired or Welch, Holm-adjusted within each claim), C5 from
  * report_dying.c. Each claim's summary counts its comparisons; its lines
  * give the numbers. C3 and C4 compare the train-test gap at the

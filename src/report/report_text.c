@@ -136,7 +136,7 @@ int ab_report_print_text(FILE *f, const ab_report *r)
             partly ? "; * marks a mean of the survivors of a variant where some runs diverged" : "",
             r->any_best ? " and at the best-validation epoch (final.best)" : "", r->baseline, AB_MIN_PAIRS);
     if (print_table(f, r)) return -1;
-    fprintf(f, "\nclaims (REFERENCE.md); p-values Holm-adjusted within each claim; a comparison supports or\n"
+    fprintf(f, "\nclaims (docs/claims.md); p-values Holm-adjusted within each claim; a comparison supports or\n"
                "contradicts only when its Holm p < 0.05:\n");
     for (int k = 0; k < AB_N_CLAIMS; k++) {
         const ab_claim *c = &r->claims[k];
