@@ -112,6 +112,11 @@ $(BUILD)/bench_engine: tests/bench/bench_engine.c $(LIB)
 	$(CC) $(ALL_CFLAGS) $(BOTH_BLAS_CFLAGS) -Isrc -o $@ $< $(LIB) $(LIBS) $(BOTH_BLAS_LIBS) \
 	  $(foreach f,$(BENCH_WRAP),-Wl,--wrap=$(f))
 
+# bench_networks' reference is oneDNN's dnnl_sgemm whatever BLAS=: it links oneDNN
+$(BUILD)/bench_networks: tests/bench/bench_networks.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(LIB) $(LIBS) -ldnnl -lgomp
+
 unit: $(TEST_BIN)
 
 tools: $(TOOL_BIN)
@@ -142,15 +147,18 @@ test-slurm: all
 	@sh scripts/install-deps.sh slurm
 	@sh tests/slurm/run.sh
 
-# The last two lines are "cnn efficiency: F" (bench_cnn, the CNN) and
-# "efficiency: F" (bench_engine, the MLP): bench_engine's output is held
-# back until bench_cnn's figure is repeated above its last line.
+# bench_networks prints "machine efficiency NAME: F" and "eval efficiency
+# NAME: F" per network (docs/benchmarks.md). The last two lines are "cnn
+# efficiency: F" (bench_cnn, the CNN) and "efficiency: F" (bench_engine, the
+# MLP): bench_engine's output is held back until bench_cnn's figure is
+# repeated above its last line.
 bench: all
-	@$(MAKE) --no-print-directory $(BUILD)/bench_data $(BUILD)/bench_probe $(BUILD)/bench_cnn $(BUILD)/bench_engine
+	@$(MAKE) --no-print-directory $(BUILD)/bench_data $(BUILD)/bench_probe $(BUILD)/bench_cnn $(BUILD)/bench_networks $(BUILD)/bench_engine
 	$(BUILD)/bench_data
 	$(BUILD)/bench_probe
 	sh tests/bench/memory.sh
 	OPENBLAS_NUM_THREADS=1 $(BUILD)/bench_cnn > $(BUILD)/bench_cnn.txt; st=$$?; cat $(BUILD)/bench_cnn.txt; exit $$st
+	OPENBLAS_NUM_THREADS=1 $(BUILD)/bench_networks
 	@echo "OPENBLAS_NUM_THREADS=1 $(BUILD)/bench_engine"
 	@OPENBLAS_NUM_THREADS=1 $(BUILD)/bench_engine > $(BUILD)/bench_engine.txt; st=$$?; \
 	  sed '$$d' $(BUILD)/bench_engine.txt; grep '^cnn efficiency:' $(BUILD)/bench_cnn.txt; \
