@@ -56,6 +56,21 @@ TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 LIB      := $(BUILD)/libactbench.a
 
+# The source the build is made from (scripts/source-id.sh: the commit that
+# last changed src/ or this file, "-dirty" when they differ from it; outside
+# git a hash of them), recorded in every run file and printed by
+# `actbench --version`. $(BUILD)/source_id is rewritten only when it
+# changes, and then only source_id.o is compiled again.
+SOURCE_ID := $(shell sh scripts/source-id.sh)
+ifeq ($(SOURCE_ID),)
+  $(error scripts/source-id.sh printed no source identifier)
+endif
+$(BUILD)/source_id: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(SOURCE_ID)' | cmp -s - $@ 2>/dev/null || echo '$(SOURCE_ID)' > $@
+$(BUILD)/src/run/source_id.o: $(BUILD)/source_id
+$(BUILD)/src/run/source_id.o: ALL_CFLAGS += -DAB_SOURCE_ID='"$(SOURCE_ID)"'
+
 .PHONY: all deps run run-cnn test test-slurm unit tools bench clean FORCE
 # keep intermediate objects (tests/support) between builds
 .SECONDARY:

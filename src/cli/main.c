@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "../run/json_alloc.h"
+#include "../run/source_id.h"
 #include "commands.h"
 #include "exit_codes.h"
 
@@ -19,7 +20,7 @@ static const char USAGE[] =
     "\n"
     "options:\n"
     "  -h, --help            show this help\n"
-    "  -V, --version         show the version\n"
+    "  -V, --version         show the version and the source it was built from\n"
     "\n"
     "exit codes: 0 ok, 1 a run failed (summarize: some run missing or failed),\n"
     "2 usage or configuration error, 130 interrupted\n";
@@ -37,7 +38,7 @@ int main(int argc, char **argv)
         return AB_EXIT_OK;
     }
     if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version")) {
-        printf("actbench %s\n", AB_VERSION);
+        printf("actbench %s (source %s)\n", AB_VERSION, ab_source_id());
         return AB_EXIT_OK;
     }
     if (!strcmp(cmd, "run")) return cmd_run(argc - 1, argv + 1);

@@ -18,6 +18,7 @@
 #include "../core/probe.h"
 #include "../core/trainer.h"
 #include "json_num.h"
+#include "source_id.h"
 
 static double now(void)
 {
@@ -50,6 +51,7 @@ cJSON *ab_environment_json(int blas_threads)
     cJSON_AddNumberToObject(env, "cores", (double)sysconf(_SC_NPROCESSORS_ONLN));
     cJSON_AddStringToObject(env, "blas", blas);
     cJSON_AddNumberToObject(env, "blas_threads", blas_threads);
+    cJSON_AddStringToObject(env, "source", ab_source_id());
     return env;
 }
 

@@ -27,7 +27,7 @@ cJSON *ab_train_run(const ab_run_config *rc, const cJSON *resolved, const ab_dat
 cJSON *ab_run_doc_new(const char *run_id, const cJSON *resolved, const char *version,
                       int blas_threads, const char *status, const char *error);
 
-/* The "environment" object: cores, blas, blas_threads. */
+/* The "environment" object: cores, blas, blas_threads, source. */
 cJSON *ab_environment_json(int blas_threads);
 
 #endif
