@@ -20,9 +20,10 @@ static const char USAGE[] =
     "  failed   RUN_ID  SETTINGS  ERROR\n"
     "  damaged  RUN_ID  SETTINGS  WHAT IS WRONG WITH ITS FILE\n"
     "stderr names every file of runs/ left out of the summary (damaged, or a\n"
-    "run of another experiment) and ends with the counts. 'actbench run\n"
-    "CONFIG -o DIR --resume' (or scripts/slurm/submit.sh again) runs what is\n"
-    "missing, failed or damaged.\n"
+    "run of another experiment), says when the runs come from more than one\n"
+    "source (environment.source: code versions mixed) and ends with the\n"
+    "counts. 'actbench run CONFIG -o DIR --resume' (or scripts/slurm/submit.sh\n"
+    "again) runs what is missing, failed or damaged.\n"
     "\n"
     "options:\n"
     "  -q, --quiet   no closing counts on stderr\n"
@@ -73,6 +74,13 @@ int cmd_summarize(int argc, char **argv)
         return AB_EXIT_USAGE;
     }
     for (const cJSON *p = st.problems->child; p; p = p->next) fprintf(stderr, "actbench summarize: %s\n", p->valuestring);
+    const cJSON *sources = cJSON_GetObjectItemCaseSensitive(st.summary, "sources");
+    if (cJSON_GetArraySize(sources) > 1) {
+        char text[2048];
+        ab_sources_text(text, sizeof text, sources);
+        fprintf(stderr, "actbench summarize: %s: its runs come from %d sources (environment.source): %s\n", dir,
+                cJSON_GetArraySize(sources), text);
+    }
     for (const cJSON *u = st.unfinished->child; u; u = u->next) {
         const char *why = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(u, "why"));
         printf("%s\t%s\t%s%s%s\n", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(u, "state")),

@@ -57,6 +57,7 @@ static int name_paths(ab_report *r)
  * of memory. */
 static int build(ab_report *r)
 {
+    if (!(r->sources = ab_runs_sources(r->runs))) return -1;
     cJSON *swept = ab_runs_swept(r->runs);
     r->swept = swept ? order_paths(swept) : NULL;
     cJSON_Delete(swept);
@@ -117,6 +118,7 @@ void ab_report_free(ab_report *r)
     free(r->short_names);
     free(r->act_specific);
     cJSON_Delete(r->swept);
+    cJSON_Delete(r->sources);
     cJSON_Delete(r->runs);
     cJSON_Delete(r->left_out);
     free(r);

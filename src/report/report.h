@@ -113,6 +113,7 @@ typedef struct {
 typedef struct {
     cJSON *runs;            /* the run documents (owned) */
     cJSON *left_out;        /* the files left out, {"file", "problem"} (owned) */
+    cJSON *sources;         /* the sources the runs were built from, {"source", "runs"} (ab_runs_sources) */
     cJSON *swept;           /* dot paths that differ between runs, seed excluded */
     int n_swept;
     char **short_names;     /* (n_swept) names used in variant labels */

@@ -97,6 +97,7 @@ cJSON *ab_report_json(const ab_report *r)
     cJSON_AddNumberToObject(doc, "left_out", cJSON_GetArraySize(r->left_out));
     bad |= !cJSON_AddItemToObject(doc, "left_out_files", cJSON_Duplicate(r->left_out, 1));
     cJSON_AddStringToObject(doc, "baseline", r->baseline);
+    bad |= !cJSON_AddItemToObject(doc, "sources", cJSON_Duplicate(r->sources, 1));
     bad |= !cJSON_AddItemToObject(doc, "swept", cJSON_Duplicate(r->swept, 1));
     cJSON *vs = cJSON_AddArrayToObject(doc, "variants");
     for (int i = 0; i < r->n_variants; i++) bad |= add(vs, variant_json(r, i));

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "report_fmt.h"
 #include "report_internal.h"
+#include "summary.h"
 
 enum { COLS = 12, CELL = 160 };
 
@@ -125,6 +126,13 @@ int ab_report_print_text(FILE *f, const ab_report *r)
     const cJSON *p;
     cJSON_ArrayForEach(p, r->swept) fprintf(f, "%s %s", p == r->swept->child ? "" : ",", p->valuestring);
     fprintf(f, "%s\n", r->n_swept ? "" : " none");
+    char sources[2048];
+    ab_sources_text(sources, sizeof sources, r->sources);
+    int n_sources = cJSON_GetArraySize(r->sources);
+    if (n_sources > 1)
+        fprintf(f, "the runs come from %d sources (environment.source: code versions mixed):\n    %s\n", n_sources,
+                sources);
+    else fprintf(f, "source (environment.source): %s\n", sources);
     int partly = 0;
     for (int i = 0; i < r->n_variants; i++) partly |= r->v[i].n_diverged && r->v[i].n_ok;
     fprintf(f, "finished = runs that finished (status ok) / all runs of the variant; mean ± sd over the seeds\n"

@@ -243,6 +243,45 @@ static cJSON *make_groups(const cJSON *rows, const cJSON *swept, const cJSON *se
     return groups;
 }
 
+cJSON *ab_runs_sources(const cJSON *runs)
+{
+    cJSON *out = cJSON_CreateArray();
+    for (const cJSON *r = runs->child; r && out; r = r->next) {
+        const cJSON *env = cJSON_GetObjectItemCaseSensitive(r, "environment");
+        const char *src = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(env, "source"));
+        if (!src) src = "";
+        cJSON *s = out->child;
+        while (s && strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s, "source")), src)) s = s->next;
+        if (s) {
+            cJSON_SetNumberValue(cJSON_GetObjectItemCaseSensitive(s, "runs"),
+                                 cJSON_GetObjectItemCaseSensitive(s, "runs")->valuedouble + 1);
+            continue;
+        }
+        s = cJSON_CreateObject();
+        if (!s || !cJSON_AddStringToObject(s, "source", src) || !cJSON_AddNumberToObject(s, "runs", 1) ||
+            !cJSON_AddItemToArray(out, s)) {
+            cJSON_Delete(s);
+            cJSON_Delete(out);
+            return NULL;
+        }
+    }
+    return out;
+}
+
+void ab_sources_text(char *buf, size_t size, const cJSON *sources)
+{
+    size_t k = 0;
+    buf[0] = '\0';
+    for (const cJSON *s = sources->child; s && k < size; s = s->next) {
+        const char *src = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s, "source"));
+        int n = (int)cJSON_GetObjectItemCaseSensitive(s, "runs")->valuedouble;
+        int w = snprintf(buf + k, size - k, "%s%s (%d run%s)", k ? ", " : "", src && src[0] ? src : "not recorded", n,
+                         n == 1 ? "" : "s");
+        if (w < 0) break;
+        k += (size_t)w;
+    }
+}
+
 /* The summary document of the run documents runs (a cJSON array). */
 static cJSON *build_summary(const cJSON *runs, const char *experiment, const char *version)
 {
@@ -273,6 +312,12 @@ static cJSON *build_summary(const cJSON *runs, const char *experiment, const cha
         return NULL;
     }
     cJSON_AddItemToObject(doc, "groups", groups);
+    cJSON *sources = ab_runs_sources(runs);
+    if (!sources || !cJSON_AddItemToObject(doc, "sources", sources)) {
+        cJSON_Delete(sources);
+        cJSON_Delete(doc);
+        return NULL;
+    }
     return doc;
 }
 

@@ -37,6 +37,13 @@ ab_status ab_summary_write(const char *dir, const char *experiment, const char *
 /* The dot paths of a resolved config whose values differ between the
  * configs in runs (plus "seed"), in the order they first appear. */
 cJSON *ab_runs_swept(const cJSON *runs);
+/* The sources the runs were built from (environment.source; "" for run
+ * files without it, written before it was recorded) with how many runs
+ * each: an array of {"source", "runs"} in the order they first appear.
+ * NULL when out of memory. */
+cJSON *ab_runs_sources(const cJSON *runs);
+/* "abc123 (40 runs), not recorded (12 runs)" of ab_runs_sources into buf */
+void ab_sources_text(char *buf, size_t size, const cJSON *sources);
 /* The final metrics a summary row carries, in order (AB_FINAL_METRICS). */
 extern const char *const *const AB_SUMMARY_METRICS;
 
