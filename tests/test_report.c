@@ -145,6 +145,8 @@ typedef struct {
     int eval_size;            /* train.eval_size */
     int has_dead_seed;        /* dead2 per seed from dead_seed instead */
     double dead_seed[3];
+    double train_limit;       /* data.train_limit (0: 500) */
+    const char *c1_metric;    /* analysis.c1_metric (NULL: no analysis, as in older run files) */
 } spec;
 
 /* run k (1..3) of spec s */
@@ -160,7 +162,7 @@ static cJSON *run_doc(const spec *s, int k, int *id)
     cJSON_AddStringToObject(cfg, "run_id", rid);
     cJSON_AddNumberToObject(cfg, "seed", seed);
     cJSON *data = cJSON_AddObjectToObject(cfg, "data");
-    cJSON_AddNumberToObject(data, "train_limit", 500);
+    cJSON_AddNumberToObject(data, "train_limit", s->train_limit > 0 ? s->train_limit : 500);
     cJSON *model = cJSON_AddObjectToObject(cfg, "model");
     int hidden[2] = {8, 8};
     if (s->layers) cJSON_AddItemToObject(model, "layers", cJSON_Parse(s->layers));
@@ -171,6 +173,7 @@ static cJSON *run_doc(const spec *s, int k, int *id)
     cJSON_AddNumberToObject(train, "learning_rate", s->lr);
     cJSON_AddNumberToObject(train, "eval_size", s->eval_size);
     cJSON_AddNumberToObject(cJSON_AddObjectToObject(cfg, "probe"), "every_steps", s->every_steps);
+    if (s->c1_metric) cJSON_AddStringToObject(cJSON_AddObjectToObject(cfg, "analysis"), "c1_metric", s->c1_metric);
     cJSON *fin = cJSON_AddObjectToObject(doc, "final");
     cJSON_AddNumberToObject(fin, "test_accuracy", s->acc[k - 1]);
     cJSON_AddNumberToObject(fin, "train_accuracy", s->train[k - 1]);
@@ -346,9 +349,14 @@ static void test_c3_c4(void)
     ab_report_free(r);
 }
 
+/* relu's dead fraction at a large rate, by seed: the paired differences
+ * with a leaky variant vary, so they can be tested */
+#define RELU_DEAD {0.40, 0.45, 0.50}
+
 static void test_c5(void)
 {
-    const spec dies[] = {{"relu", NAN, 0.01, HI, TRAIN, 0.02, 0, NULL, .seed0 = 0}, {"relu", NAN, 1, LO, TRAIN, 0.40, 2, NULL, .seed0 = 0},
+    const spec dies[] = {{"relu", NAN, 0.01, HI, TRAIN, 0.02, 0, NULL, .seed0 = 0},
+                         {"relu", NAN, 1, LO, TRAIN, 0, 2, NULL, .has_dead_seed = 1, .dead_seed = RELU_DEAD},
                          {"leaky_relu", 0.01, 1, HI, TRAIN, 0.03, 1, NULL, .seed0 = 0}};
     const spec both_die[] = {{"relu", NAN, 0.01, HI, TRAIN, 0.02, 0, NULL, .seed0 = 0}, {"relu", NAN, 1, LO, TRAIN, 0.40, 0, NULL, .seed0 = 0},
                              {"prelu", 0.25, 1, HI, TRAIN, 0.35, 0, NULL, .seed0 = 0}};
@@ -501,13 +509,15 @@ static void test_best_gap(void)
                        .best_train = {0.96, 0.96, 0.97}}};
     ab_report *r = build(s, 2);
     if (!r) return;
-    cJSON *c = claim_comparison(r, 2, 0), *last = cJSON_GetObjectItem(c, "last_epoch_gap");
+    cJSON *c = claim_comparison(r, 2, 0), *last = cJSON_GetObjectItem(c, "secondary");
     CHECK(!strcmp(str_of(c, "metric"), "train_test_gap_best_epoch") && !strcmp(str_of(c, "outcome"), "inconclusive") &&
-              num_of(last, "p_value") < 0.01 && num_of(last, "diff") < 0,
+              !strcmp(str_of(last, "metric"), "train_test_gap") && num_of(last, "p_value") < 0.01 &&
+              num_of(last, "diff") < 0,
           "best-epoch gap: metric %s outcome %s, last-epoch p %g", str_of(c, "metric"), str_of(c, "outcome"),
           num_of(last, "p_value"));
     check_close("train accuracy difference at the best epoch", num_of(c, "train_accuracy_diff"), 0.01 / 3, TOL);
-    CHECK(r->claims[2].verdict == AB_CANNOT_TELL && strstr(ab_buf_str(&r->claims[2].summary), "best-validation epoch"),
+    CHECK(r->claims[2].verdict == AB_CANNOT_TELL &&
+              strstr(ab_buf_str(&r->claims[2].summary), "verdict on gap (best-val epoch) (analysis.c3_metric"),
           "C3 says which gap: %s", ab_buf_str(&r->claims[2].summary));
     CHECK(r->any_best && r->v[0].n_best == 3, "%s", "n_best");
     ab_report_free(r);
@@ -519,10 +529,134 @@ static void test_best_gap(void)
     if (!r) return;
     c = claim_comparison(r, 2, 0);
     CHECK(!strcmp(str_of(c, "metric"), "train_test_gap") && r->claims[2].verdict == AB_SUPPORTS &&
-              strstr(ab_buf_str(&r->claims[2].summary), "last epoch (final.best missing"),
+              strstr(ab_buf_str(&r->claims[2].summary), "on the last epoch in 1 of 1 comparisons (final.best missing"),
           "mixed: metric %s, %s", str_of(c, "metric"), ab_buf_str(&r->claims[2].summary));
     check_close("train accuracy difference at the last epoch", num_of(c, "train_accuracy_diff"),
                 (0.91 + 0.92 + 0.93 - 0.99 - 0.995 - 1.0) / 3, TOL);
+    ab_report_free(r);
+}
+
+/* The claim's metric read from the run files: C1 on the test accuracy at
+ * the best-validation epoch when analysis.c1_metric says so, the last
+ * epoch beside it (and the reverse by default). */
+static void test_declared_metric(void)
+{
+    /* at the last epoch leaky_relu is better, at the best-validation epoch relu is */
+    const spec best[] = {{"relu", NAN, 1, LO, TRAIN, 0, 0, NULL, .has_best = 1, .best_acc = {0.90, 0.92, 0.91},
+                          .best_train = TRAIN, .c1_metric = "best_epoch"},
+                         {"leaky_relu", 0.01, 1, HI, TRAIN, 0, 0, NULL, .has_best = 1, .best_acc = {0.80, 0.81, 0.83},
+                          .best_train = TRAIN, .c1_metric = "best_epoch"}};
+    ab_report *r = build(best, 2);
+    if (!r) return;
+    cJSON *c = claim_comparison(r, 0, 0), *other = cJSON_GetObjectItem(c, "secondary");
+    CHECK(r->claims[0].verdict == AB_CONTRADICTS && !strcmp(str_of(c, "metric"), "test_accuracy_best_epoch") &&
+              !strcmp(str_of(other, "metric"), "test_accuracy") && num_of(other, "diff") > 0.09 &&
+              strstr(ab_buf_str(&r->claims[0].summary), "(analysis.c1_metric: best_epoch)") &&
+              strstr(ab_buf_str(&r->claims[0].lines), "at the last epoch (not judged): diff +0.1"),
+          "C1 on the best epoch: %s, metric %s, secondary %s %g: %s", ab_verdict_name(r->claims[0].verdict),
+          str_of(c, "metric"), str_of(other, "metric"), num_of(other, "diff"), ab_buf_str(&r->claims[0].lines));
+    ab_report_free(r);
+    /* the same runs without analysis (older run files): the last epoch, the best one beside it */
+    spec last[2] = {best[0], best[1]};
+    last[0].c1_metric = last[1].c1_metric = NULL;
+    r = build(last, 2);
+    if (!r) return;
+    c = claim_comparison(r, 0, 0), other = cJSON_GetObjectItem(c, "secondary");
+    CHECK(r->claims[0].verdict == AB_SUPPORTS && !strcmp(str_of(c, "metric"), "test_accuracy") &&
+              !strcmp(str_of(other, "metric"), "test_accuracy_best_epoch") && num_of(other, "diff") < -0.09,
+          "C1 by default: %s, metric %s, secondary %g", ab_verdict_name(r->claims[0].verdict), str_of(c, "metric"),
+          num_of(other, "diff"));
+    ab_report_free(r);
+    /* best_epoch declared, no final.best: the last epoch, and the summary says so */
+    spec nobest[2] = {best[0], best[1]};
+    nobest[0].has_best = nobest[1].has_best = 0;
+    r = build(nobest, 2);
+    if (!r) return;
+    CHECK(r->claims[0].verdict == AB_SUPPORTS && !strcmp(str_of(claim_comparison(r, 0, 0), "metric"), "test_accuracy") &&
+              strstr(ab_buf_str(&r->claims[0].summary), "on the last epoch in 1 of 1 comparisons"),
+          "declared best_epoch without final.best: %s", ab_buf_str(&r->claims[0].summary));
+    ab_report_free(r);
+}
+
+/* The trend over alpha (C2): per-seed least-squares slopes tested over the
+ * seeds; relu is alpha 0, and leaky_relu alpha=0 is the baseline when
+ * there is no relu. */
+static void test_alpha_trend(void)
+{
+    /* per seed, y against x = (0, 0.1, 0.3): slopes 0.2, 0.228571..., 0.171428... (by hand), mean 0.2 */
+    const spec rising[] = {{"relu", NAN, 1, {0.80, 0.81, 0.82}, TRAIN, 0, 0, NULL, .seed0 = 0},
+                           {"leaky_relu", 0.1, 1, {0.82, 0.84, 0.83}, TRAIN, 0, 0, NULL, .seed0 = 0},
+                           {"leaky_relu", 0.3, 1, {0.86, 0.88, 0.87}, TRAIN, 0, 0, NULL, .seed0 = 0}};
+    ab_report *r = build(rising, 3);
+    if (!r) return;
+    cJSON *tr = cJSON_GetArrayItem(cJSON_GetObjectItem(r->claims[1].numbers, "trend_over_alpha"), 0);
+    double slopes[3] = {0.2, 0.016 / 0.07, 0.012 / 0.07};
+    ab_ttest t = ab_paired_test(slopes, 3, 0.95);
+    check_close("trend over alpha: mean slope", num_of(tr, "slope"), 0.2, TOL);
+    check_close("trend over alpha: p of the slopes", num_of(tr, "p_value"), t.p, TOL);
+    CHECK(r->claims[1].verdict == AB_SUPPORTS && num_of(tr, "n_seeds") == 3 && !strcmp(str_of(tr, "outcome"), "supports") &&
+              cJSON_GetArraySize(cJSON_GetObjectItem(tr, "alphas")) == 3 &&
+              strstr(ab_buf_str(&r->claims[1].lines), "no alpha=0.01 to compare it with"),
+          "C2 from the trend: %s, %g seeds, outcome %s", ab_verdict_name(r->claims[1].verdict), num_of(tr, "n_seeds"),
+          str_of(tr, "outcome"));
+    ab_report_free(r);
+    /* falling, with alpha 0.01 and leaky_relu alpha=0 instead of relu: the trend contradicts; the largest mean
+     * (alpha 0) is paired with 0.01 and shown; alpha 0 is every variant's baseline and not a leaky variant */
+    const spec falling[] = {{"leaky_relu", 0.0, 1, {0.86, 0.88, 0.87}, TRAIN, 0, 0, NULL, .seed0 = 0},
+                            {"leaky_relu", 0.01, 1, {0.855, 0.874, 0.866}, TRAIN, 0, 0, NULL, .seed0 = 0},
+                            {"leaky_relu", 0.3, 1, {0.80, 0.81, 0.82}, TRAIN, 0, 0, NULL, .seed0 = 0}};
+    r = build(falling, 3);
+    if (!r) return;
+    tr = cJSON_GetArrayItem(cJSON_GetObjectItem(r->claims[1].numbers, "trend_over_alpha"), 0);
+    cJSON *big = cJSON_GetObjectItem(tr, "largest_mean"), *vs = cJSON_GetObjectItem(big, "versus_0_01");
+    int a0 = find(r, "leaky_relu alpha=0"), a3 = find(r, "leaky_relu alpha=0.3");
+    CHECK(r->claims[1].verdict == AB_CONTRADICTS && num_of(tr, "slope") < 0 && num_of(big, "alpha") == 0 &&
+              fabs(num_of(vs, "diff") - 0.005) < 1e-9 && a0 >= 0 && a3 >= 0 && r->v[a0].baseline == a0 &&
+              r->v[a3].baseline == a0 && cJSON_GetArraySize(cJSON_GetObjectItem(r->claims[0].numbers, "comparisons")) == 2,
+          "falling trend: %s, slope %g, largest mean at %g, vs 0.01 %g; baselines %d %d", ab_verdict_name(r->claims[1].verdict),
+          num_of(tr, "slope"), num_of(big, "alpha"), num_of(vs, "diff"), a0 >= 0 ? r->v[a0].baseline : -9,
+          a3 >= 0 ? r->v[a3].baseline : -9);
+    ab_report_free(r);
+    /* two alphas are no trend */
+    const spec two[] = {{"relu", NAN, 1, LO, TRAIN, 0, 0, NULL, .seed0 = 0}, {"leaky_relu", 0.1, 1, HI, TRAIN, 0, 0, NULL, .seed0 = 0}};
+    r = build(two, 2);
+    if (!r) return;
+    CHECK(!cJSON_GetObjectItem(r->claims[1].numbers, "trend_over_alpha"), "%s", "two alphas: no trend");
+    ab_report_free(r);
+}
+
+/* The interaction of C4 with the training-set size: d = gap(prelu) -
+ * gap(relu) by seed at each data.train_limit, its slope against log(size). */
+static void test_size_interaction(void)
+{
+    /* relu's gaps 0.05, 0.03, 0.04 at every size; prelu's d = 0.04/0.03/0.045, 0.02/0.015/0.025, 0.005/0.002/0.008 */
+    const spec s[] = {{"relu", NAN, 1, HI, TRAIN, 0, 0, NULL, .train_limit = 1000},
+                      {"relu", NAN, 1, HI, TRAIN, 0, 0, NULL, .train_limit = 5000},
+                      {"relu", NAN, 1, HI, TRAIN, 0, 0, NULL, .train_limit = 20000},
+                      {"prelu", 0.25, 1, HI, {0.99, 0.98, 0.995}, 0, 0, NULL, .train_limit = 1000},
+                      {"prelu", 0.25, 1, HI, {0.97, 0.965, 0.975}, 0, 0, NULL, .train_limit = 5000},
+                      {"prelu", 0.25, 1, HI, {0.955, 0.952, 0.958}, 0, 0, NULL, .train_limit = 20000}};
+    ab_report *r = build(s, 6);
+    if (!r) return;
+    cJSON *in = cJSON_GetArrayItem(cJSON_GetObjectItem(r->claims[3].numbers, "interaction_with_size"), 0);
+    /* the slopes by hand: x = log(1000, 5000, 20000), d by seed */
+    const double d[3][3] = {{0.04, 0.02, 0.005}, {0.03, 0.015, 0.002}, {0.045, 0.025, 0.008}};
+    double x[3] = {log(1000.0), log(5000.0), log(20000.0)}, mx = (x[0] + x[1] + x[2]) / 3, slopes[3];
+    for (int k = 0; k < 3; k++) {
+        double my = (d[k][0] + d[k][1] + d[k][2]) / 3, sxy = 0, sxx = 0;
+        for (int i = 0; i < 3; i++) sxy += (x[i] - mx) * (d[k][i] - my), sxx += (x[i] - mx) * (x[i] - mx);
+        slopes[k] = sxy / sxx;
+    }
+    ab_ttest t = ab_paired_test(slopes, 3, 0.95);
+    check_close("interaction: mean slope of d against log(size)", num_of(in, "slope"), t.diff, 1e-9);
+    check_close("interaction: its p", num_of(in, "p_value"), t.p, 1e-9);
+    cJSON *sizes = cJSON_GetObjectItem(in, "sizes");
+    CHECK(r->claims[3].verdict == AB_SUPPORTS && !strcmp(str_of(in, "outcome"), "supports") && num_of(in, "n_seeds") == 3 &&
+              cJSON_GetArraySize(sizes) == 3 && num_of(cJSON_GetArrayItem(sizes, 0), "train_examples") == 1000 &&
+              fabs(num_of(cJSON_GetArrayItem(sizes, 0), "diff") - 0.115 / 3) < 1e-9 &&
+              strstr(ab_buf_str(&r->claims[3].lines), "slope of d against log(size)"),
+          "C4 interaction: %s, outcome %s, %g seeds, %d sizes", ab_verdict_name(r->claims[3].verdict), str_of(in, "outcome"),
+          num_of(in, "n_seeds"), cJSON_GetArraySize(sizes));
     ab_report_free(r);
 }
 
@@ -594,21 +728,40 @@ static void test_layer_labels(void)
 
 static void test_c5_min_runs(void)
 {
-    /* leaky_relu at the top rate: 1 of 3 finished, 2 diverged where relu lost its units: paired by seed, a
-     * diverged leaky run counts against the claim */
+    /* leaky_relu at the top rate: 1 of 3 finished, 2 diverged where relu lost its units: a diverged run is its
+     * own outcome, never a unit dying, and one finite pair is too few to judge */
     const spec single[] = {{"relu", NAN, 0.01, HI, TRAIN, 0.02, 0, NULL, .seed0 = 0}, {"relu", NAN, 1, LO, TRAIN, 0.40, 0, NULL, .seed0 = 0},
                            {"leaky_relu", 0.01, 1, HI, TRAIN, 0.03, 0, "diverged", .n_bad = 2}};
     ab_report *r = build(single, 3);
     if (!r) return;
     cJSON *series = cJSON_GetArrayItem(cJSON_GetObjectItem(r->claims[4].numbers, "series"), 0);
-    cJSON *lk = cJSON_GetArrayItem(cJSON_GetObjectItem(series, "leaky_at_top_rate"), 0), *pj = cJSON_GetObjectItem(lk, "pairs");
-    CHECK(r->claims[4].verdict == AB_CONTRADICTS && !strcmp(str_of(series, "outcome"), "contradicts") &&
-              num_of(pj, "n") == 3 && num_of(pj, "as_claimed") == 1 && num_of(pj, "against") == 2 &&
-              num_of(pj, "leaky_diverged") == 2 && !strcmp(str_of(lk, "outcome"), "contradicts"),
-          "C5, leaky diverged in 2 of 3 pairs: %s (%g pairs, %g as claimed, %g against, %g diverged)",
-          ab_verdict_name(r->claims[4].verdict), num_of(pj, "n"), num_of(pj, "as_claimed"), num_of(pj, "against"),
-          num_of(pj, "leaky_diverged"));
+    cJSON *div = cJSON_GetArrayItem(cJSON_GetObjectItem(r->claims[4].numbers, "diverged"), 1);
+    CHECK(r->claims[4].verdict == AB_CANNOT_TELL && !strcmp(str_of(series, "outcome"), "cannot tell") &&
+              !strcmp(str_of(div, "activation"), "leaky_relu") && num_of(div, "diverged") == 2 &&
+              num_of(div, "runs") == 3 && strstr(ab_buf_str(&r->claims[4].summary), "leaky_relu 2 of 3"),
+          "C5, leaky diverged in 2 of 3 seeds: %s, series %s, %s", ab_verdict_name(r->claims[4].verdict),
+          str_of(series, "outcome"), ab_buf_str(&r->claims[4].summary));
     ab_report_free(r);
+    /* the same with relu dying by seed and two finite leaky runs: judged on them, the diverged one apart */
+    const spec two_finite[] = {{"relu", NAN, 0.01, HI, TRAIN, 0.02, 0, NULL, .seed0 = 0},
+                               {"relu", NAN, 1, LO, TRAIN, 0, 0, NULL, .has_dead_seed = 1, .dead_seed = RELU_DEAD},
+                               {"leaky_relu", 0.01, 1, HI, TRAIN, 0.03, 0, "diverged", .n_bad = 1}};
+    r = build(two_finite, 3);
+    if (!r) return;
+    series = cJSON_GetArrayItem(cJSON_GetObjectItem(r->claims[4].numbers, "series"), 0);
+    cJSON *lk = cJSON_GetArrayItem(cJSON_GetObjectItem(series, "leaky_at_top_rate"), 0), *pj = cJSON_GetObjectItem(lk, "pairs");
+    cJSON *dd = cJSON_GetObjectItem(lk, "dead_diff");
+    CHECK(r->claims[4].verdict == AB_SUPPORTS && num_of(pj, "n") == 2 && num_of(pj, "as_claimed") == 2 &&
+              num_of(pj, "leaky_diverged") == 1 && fabs(num_of(dd, "diff") - 0.395) < 1e-9 &&
+              num_of(dd, "p_holm") < 0.05 && !strcmp(str_of(lk, "outcome"), "supports"),
+          "C5 on the finite pairs: %s (%g pairs, %g as claimed, %g diverged, diff %g, Holm p %g)",
+          ab_verdict_name(r->claims[4].verdict), num_of(pj, "n"), num_of(pj, "as_claimed"),
+          num_of(pj, "leaky_diverged"), num_of(dd, "diff"), num_of(dd, "p_holm"));
+    ab_report_free(r);
+    /* every pair as claimed, but the differences are all equal: no variance, no test, no support */
+    const spec flat[] = {{"relu", NAN, 0.01, HI, TRAIN, 0.02, 0, NULL, .seed0 = 0}, {"relu", NAN, 1, LO, TRAIN, 0.40, 0, NULL, .seed0 = 0},
+                         {"leaky_relu", 0.01, 1, HI, TRAIN, 0.03, 0, NULL, .seed0 = 0}};
+    EXPECT(flat, 4, AB_CANNOT_TELL);
     /* one seed shared with relu: one pair, no verdict rests on it */
     const spec one_pair[] = {{"relu", NAN, 0.01, HI, TRAIN, 0.02, 0, NULL, .seed0 = 0}, {"relu", NAN, 1, LO, TRAIN, 0.40, 0, NULL, .seed0 = 0},
                              {"leaky_relu", 0.01, 1, HI, TRAIN, 0.03, 0, NULL, .seed0 = 2}};
@@ -619,8 +772,8 @@ static void test_c5_min_runs(void)
               strstr(str_of(series, "reason"), "paired with >= 2"),
           "C5, one pair: %s (%s)", ab_verdict_name(r->claims[4].verdict), str_of(series, "reason"));
     ab_report_free(r);
-    /* the means say relu 0.35 > 2 x leaky 0.03, but relu died in one seed only, where leaky diverged: paired, not
-     * as claimed */
+    /* the means say relu 0.35 > 2 x leaky 0.03, but relu died in one seed only, where leaky diverged: paired on
+     * the finite runs, neither */
     const spec means[] = {{"relu", NAN, 0.01, HI, TRAIN, 0.02, 0, NULL, .seed0 = 0},
                           {"relu", NAN, 1, LO, TRAIN, 0, 0, NULL, .has_dead_seed = 1, .dead_seed = {0.05, 0.05, 0.95}},
                           {"leaky_relu", 0.01, 1, HI, TRAIN, 0.03, 0, "diverged", .seed0 = 0}};
@@ -629,15 +782,16 @@ static void test_c5_min_runs(void)
     series = cJSON_GetArrayItem(cJSON_GetObjectItem(r->claims[4].numbers, "series"), 0);
     pj = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(series, "leaky_at_top_rate"), 0), "pairs");
     CHECK(r->claims[4].verdict == AB_CANNOT_TELL && !strcmp(str_of(series, "outcome"), "inconclusive") &&
-              num_of(pj, "as_claimed") == 0 && num_of(pj, "against") == 1 && num_of(pj, "neither") == 2,
-          "C5 paired, not by means: %s, series %s (%g as claimed, %g against, %g neither)",
+              num_of(pj, "as_claimed") == 0 && num_of(pj, "against") == 0 && num_of(pj, "neither") == 2 &&
+              num_of(pj, "leaky_diverged") == 1,
+          "C5 paired, not by means: %s, series %s (%g as claimed, %g against, %g neither, %g diverged)",
           ab_verdict_name(r->claims[4].verdict), str_of(series, "outcome"), num_of(pj, "as_claimed"),
-          num_of(pj, "against"), num_of(pj, "neither"));
+          num_of(pj, "against"), num_of(pj, "neither"), num_of(pj, "leaky_diverged"));
     ab_report_free(r);
     /* a middle rate where relu lost its units: paired the same way, shown in other_rates, not counted */
     const spec middle[] = {{"relu", NAN, 0.01, HI, TRAIN, 0.02, 0, NULL, .seed0 = 0},
                            {"relu", NAN, 0.5, LO, TRAIN, 0.30, 0, NULL, .seed0 = 0},
-                           {"relu", NAN, 1, LO, TRAIN, 0.40, 0, NULL, .seed0 = 0},
+                           {"relu", NAN, 1, LO, TRAIN, 0, 0, NULL, .has_dead_seed = 1, .dead_seed = RELU_DEAD},
                            {"leaky_relu", 0.01, 0.5, HI, TRAIN, 0.20, 0, NULL, .seed0 = 0},
                            {"leaky_relu", 0.01, 1, HI, TRAIN, 0.03, 0, NULL, .seed0 = 0}};
     r = build(middle, 5);
@@ -653,7 +807,8 @@ static void test_c5_min_runs(void)
     ab_report_free(r);
     /* the large rate probed every 10 steps: a measurement, the same series */
     const spec probed[] = {{"relu", NAN, 0.01, HI, TRAIN, 0.02, 0, NULL, .seed0 = 0},
-                           {"relu", NAN, 1, LO, TRAIN, 0.40, 0, NULL, .every_steps = 10},
+                           {"relu", NAN, 1, LO, TRAIN, 0, 0, NULL, .every_steps = 10, .has_dead_seed = 1,
+                            .dead_seed = RELU_DEAD},
                            {"leaky_relu", 0.01, 1, HI, TRAIN, 0.03, 0, NULL, .every_steps = 10}};
     r = build(probed, 3);
     if (!r) return;
@@ -664,7 +819,8 @@ static void test_c5_min_runs(void)
     CHECK(r->v[2].baseline == 1, "baseline across probe.every_steps: %d", r->v[2].baseline);
     ab_report_free(r);
     /* two finished leaky runs: a verdict */
-    const spec two[] = {{"relu", NAN, 0.01, HI, TRAIN, 0.02, 0, NULL, .seed0 = 0}, {"relu", NAN, 1, LO, TRAIN, 0.40, 0, NULL, .seed0 = 0},
+    const spec two[] = {{"relu", NAN, 0.01, HI, TRAIN, 0.02, 0, NULL, .seed0 = 0},
+                        {"relu", NAN, 1, LO, TRAIN, 0, 0, NULL, .has_dead_seed = 1, .dead_seed = RELU_DEAD},
                         {"leaky_relu", 0.01, 1, HI, TRAIN, 0.03, 0, "diverged", .seed0 = 0}};
     EXPECT(two, 4, AB_SUPPORTS);
     /* distinct revived units: 1 per run in layer 2 (revived_units_total), 2 events */
@@ -818,6 +974,9 @@ int main(void)
     test_paired_or_welch_and_holm();
     test_best_gap();
     test_c5_min_runs();
+    test_declared_metric();
+    test_alpha_trend();
+    test_size_interaction();
     test_layer_labels();
     test_check_run();
     return check_done("test_report");

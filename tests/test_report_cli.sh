@@ -113,11 +113,12 @@ YAML
 check "gaps: the run files have final.best" grep -q '"best":' "$tmp/gaps/runs/$(ls "$tmp/gaps/runs" | head -n 1)"
 check "gaps: exits 0" exits 0 "$tmp/gaps"
 check "gaps: the table has the best-epoch gap" has "gap best-val" "$tmp/out"
-check "gaps: C3 says which gap" has "gap at the best-validation epoch (final.best)" "$tmp/out"
-check "gaps: C3 line: best-epoch gap, train accuracy, last epoch" grep -q '^      rrelu vs relu: gap (best-val epoch) .*; train acc diff [-+]0\.[0-9]*; at the last epoch: gap diff ' "$tmp/out"
+check "gaps: C3 says which gap" has "verdict on gap (best-val epoch) (analysis.c3_metric: best_epoch)" "$tmp/out"
+check "gaps: C3 line: best-epoch gap, train accuracy, last epoch" grep -q '^      rrelu vs relu: gap (best-val epoch) .*; train acc diff [-+]0\.[0-9]*; at the last epoch (not judged): diff ' "$tmp/out"
+check "gaps: C1 line: last-epoch accuracy, the best epoch beside it" grep -q '^      rrelu vs relu: test acc (last epoch) .*; at the best-val epoch (not judged): diff ' "$tmp/out"
 check "gaps: C5 counts distinct units" has "distinct units that came back to life (revived_units_total)" "$tmp/out"
 check "gaps: json exits 0" exits 0 "$tmp/gaps" --json
-for key in '"metric":	"train_test_gap_best_epoch"' '"last_epoch_gap":	{' '"train_accuracy_diff":' '"counted":	"distinct_units"'; do
+for key in '"metric":	"train_test_gap_best_epoch"' '"secondary":	{' '"train_accuracy_diff":' '"counted":	"distinct_units"'; do
     check "gaps: json has $key" has "$key" "$tmp/out"
 done
 check "gaps: json: the variants' best-epoch gap" grep -q '"gap_best_mean":	-\{0,1\}0\.[0-9]' "$tmp/out"
@@ -204,7 +205,7 @@ check "empty runs/ dir: names it" has "$tmp/empty: no run files (runs/*.json)" "
 # src/report calls one way: each file only the files before it in this
 # order (report.h lists it), read from the symbols of the built objects
 one_way() {
-    objs=$root/build/src/report order="stats report_fmt report_match report_read report_variants report_compare report_dying report_claims report_text report_export report"
+    objs=$root/build/src/report order="stats report_fmt report_match report_read report_variants report_compare report_trends report_dying report_claims report_text report_export report"
     rank=0
     : >"$tmp/defs"
     for f in $order; do

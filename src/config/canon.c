@@ -149,12 +149,13 @@ static int holds_legacy(const ab_key *k, const cJSON *v)
     return same;
 }
 
-/* The hash leaves out name, description, run_id, and every key added after
- * results were committed while it holds its legacy value, so that a run
- * whose meaning did not change keeps its ID. */
+/* The hash leaves out name, description, run_id, analysis (how the report
+ * judges the runs, not how they train), and every key added after results
+ * were committed while it holds its legacy value, so that a run whose
+ * meaning did not change keeps its ID. */
 int ab_config_run_id(char out[17], const cJSON *resolved)
 {
-    static const char *const SKIP[] = {"name", "description", "run_id", NULL};
+    static const char *const SKIP[] = {"name", "description", "run_id", "analysis", NULL};
     cJSON *hashed = cJSON_Duplicate(resolved, 1);
     int oom = !hashed;
     for (int i = 0; !oom && i < ab_schema_count(); i++) {

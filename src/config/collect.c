@@ -13,6 +13,9 @@ static ab_status add_axis(ab_settings *s, int key, const ab_ynode *node, const c
     const ab_key *k = ab_schema_key(key);
     int sweep = ab_schema_is_sweep(k, node);
     int n = sweep ? node->n : 1;
+    if (sweep && !strncmp(k->path, "analysis.", 9))
+        return ab_ynode_fail(err, node, display, "one value, not a list: the analysis is declared once for the "
+                             "whole experiment");
     if (sweep && n == 0) return ab_ynode_fail(err, node, display, "an empty list; a sweep needs at least one value");
     if (s->n == s->cap) {
         int cap = s->cap ? 2 * s->cap : 16;
@@ -82,6 +85,9 @@ static ab_status collect_map(ab_spec *spec, ab_settings *s, const ab_ynode *map,
                            k->type == AB_K_VARIANTS) && !group[0])
             return ab_ynode_fail(err, key, display, "not allowed in a variant (%s)",
                                  k->type == AB_K_SEEDS ? "seeds multiply every run" : "it names the experiment");
+        if (in_variant && !strcmp(path, "analysis"))
+            return ab_ynode_fail(err, key, display, "not allowed in a variant (the analysis is declared once for "
+                                 "the whole experiment)");
         if (k->type == AB_K_GROUP) {
             if (value->kind != AB_Y_MAP)
                 return ab_ynode_fail(err, value, display, "expected a mapping of %s keys, got %s", path,

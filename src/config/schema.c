@@ -113,6 +113,17 @@ static const ab_key KEYS[] = {
     {"probe.every_steps", AB_K_LONG, "0", NULL, ">= 0", NULL, NULL, NULL, 0,
      "also measure dead units every N training steps (0 = off)"},
 
+    {"analysis", AB_K_GROUP, NULL, NULL, NULL, NULL, NULL, NULL, 0,
+     "the metric each claim's verdict uses, declared before the runs (not a setting of a run)"},
+    {"analysis.c1_metric", AB_K_ENUM, "last_epoch", NULL, "last_epoch, best_epoch", NULL, NULL, NULL, 0,
+     "C1: test accuracy at the last epoch or at the best-validation epoch (final.best)"},
+    {"analysis.c2_metric", AB_K_ENUM, "last_epoch", NULL, "last_epoch, best_epoch", NULL, NULL, NULL, 0,
+     "C2: test accuracy at the last epoch or at the best-validation epoch (final.best)"},
+    {"analysis.c3_metric", AB_K_ENUM, "best_epoch", NULL, "best_epoch, last_epoch", NULL, NULL, NULL, 0,
+     "C3: the train-test gap at the best-validation epoch (final.best) or at the last epoch"},
+    {"analysis.c4_metric", AB_K_ENUM, "best_epoch", NULL, "best_epoch, last_epoch", NULL, NULL, NULL, 0,
+     "C4: the train-test gap at the best-validation epoch (final.best) or at the last epoch"},
+
     {"variants", AB_K_VARIANTS, NULL, NULL, NULL, NULL, NULL, NULL, 0, "partial settings, one run set each"},
 };
 

@@ -71,7 +71,7 @@ static ab_status add_point(expander *x, const ab_axis **axes, const int *idx, in
         x->choice.val[axes[a]->key] = axes[a]->vals[idx[a]];
         x->choice.at[axes[a]->key] = axes[a]->at[idx[a]];
     }
-    static const char *const SKIP[] = {"name", "description", NULL};
+    static const char *const SKIP[] = {"name", "description", "analysis", NULL};
     for (const cJSON *seed = x->seeds->child; seed; seed = seed->next) {
         cJSON *run;
         ab_status st = ab_resolve(&run, &x->choice, seed, err);

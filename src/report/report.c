@@ -53,11 +53,36 @@ static int name_paths(ab_report *r)
     return 0;
 }
 
+/* The metrics C1-C4 declare (analysis.c1_metric ... of the first run file
+ * that has them; the defaults of docs/config.md for run files written
+ * before the keys existed); analysis_mixed when run files disagree. */
+static void read_analysis(ab_report *r)
+{
+    static const char *const KEYS[4] = {"c1_metric", "c2_metric", "c3_metric", "c4_metric"};
+    r->declared[0] = r->declared[1] = AB_M_ACC;
+    r->declared[2] = r->declared[3] = AB_M_GAP_BEST;
+    const cJSON *first = NULL, *run;
+    cJSON_ArrayForEach(run, r->runs)
+    {
+        const cJSON *a = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(run, "config"), "analysis");
+        if (!cJSON_IsObject(a)) continue;
+        if (!first) first = a;
+        else if (!cJSON_Compare(first, a, 1)) r->analysis_mixed = 1;
+    }
+    for (int k = 0; k < 4 && first; k++) {
+        const char *m = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(first, KEYS[k]));
+        int best = m && !strcmp(m, "best_epoch"), last = m && !strcmp(m, "last_epoch");
+        if (best) r->declared[k] = k < 2 ? AB_M_ACC_BEST : AB_M_GAP_BEST;
+        if (last) r->declared[k] = k < 2 ? AB_M_ACC : AB_M_GAP_LAST;
+    }
+}
+
 /* The variants, their baselines and the comparison with them; -1 when out
  * of memory. */
 static int build(ab_report *r)
 {
     if (!(r->sources = ab_runs_sources(r->runs))) return -1;
+    read_analysis(r);
     cJSON *swept = ab_runs_swept(r->runs);
     r->swept = swept ? order_paths(swept) : NULL;
     cJSON_Delete(swept);
@@ -68,7 +93,7 @@ static int build(ab_report *r)
     if (!r->short_names || !r->act_specific || name_paths(r) || ab_report_group(r)) return -1;
     for (int i = 0; i < r->n_variants; i++) {
         ab_variant *v = &r->v[i];
-        int self = !strcmp(v->activation, r->baseline);
+        int self = ab_variant_is(v, r->baseline);
         v->baseline = self ? i : ab_report_find_baseline(r, i, r->baseline);
         ab_comparison *c = &v->vs_baseline;
         *c = (ab_comparison){.a = i, .b = self ? -1 : v->baseline, .metric = AB_M_ACC, .sign = +1,

@@ -14,6 +14,7 @@
  *   report_read.c      reading and checking the run files of the DIRs
  *   report_variants.c  grouping runs into variants and their statistics
  *   report_compare.c   one comparison: paired/Welch, Holm, outcome, its line
+ *   report_trends.c    slopes over seeds: the trend over alpha, the size interaction
  *   report_dying.c     claim C5
  *   report_claims.c    claims C1-C4, and judging all five
  *   report_text.c, report_export.c   text, CSV and JSON
@@ -41,9 +42,9 @@ typedef struct {
     double acc_best, train_best, gap_best; /* the same at the best-validation epoch */
 } ab_run_row;
 
-/* What a comparison measures: test accuracy, or the train-test gap at the
- * last epoch or at the best-validation epoch (final.best). */
-typedef enum { AB_M_ACC, AB_M_GAP_LAST, AB_M_GAP_BEST } ab_metric;
+/* What a comparison measures: test accuracy or the train-test gap, each at
+ * the last epoch or at the best-validation epoch (final.best). */
+typedef enum { AB_M_ACC, AB_M_ACC_BEST, AB_M_GAP_LAST, AB_M_GAP_BEST } ab_metric;
 
 /* One comparison of variant a with variant b on a metric: Welch's test
  * always, the paired test over the seeds both have when there are >= 3. */
@@ -59,7 +60,9 @@ typedef struct {
     ab_ttest paired;     /* meaningful when n_pairs >= AB_MIN_PAIRS */
     int use_paired;      /* n_pairs >= AB_MIN_PAIRS: the outcome rests on the paired test */
     double train_diff;   /* gap metrics: the training-accuracy difference at the same epoch, same test */
-    ab_ttest last;       /* AB_M_GAP_BEST: the last-epoch gap by the same test, for comparison */
+    ab_metric other_metric; /* the same quantity at the other epoch: shown, never the outcome */
+    ab_ttest other;      /* its test: paired when it has >= AB_MIN_PAIRS pairs, else Welch */
+    int other_pairs;     /* its pairs (-1: Welch) */
     double p_holm;       /* the used test's p, Holm-adjusted within the claim (NaN: none) */
     const char *outcome; /* supports, contradicts, inconclusive, n/a */
     const char *reason;  /* why inconclusive or n/a, or NULL */
@@ -87,6 +90,8 @@ typedef struct {
     long events_first, events_upper, distinct_first, distinct_upper;
     int n_distinct;
     int runs_revived_upper; /* finished runs with a revival in a layer >= 2 */
+    long n_train;           /* training examples of its first finished run (the last epoch's
+                               train_measured; else data.train_limit or data.n_train; 0: unknown) */
     int baseline;           /* index of the matching baseline variant, -1 when none */
     ab_comparison vs_baseline; /* test accuracy minus the baseline's */
 } ab_variant;
@@ -121,6 +126,8 @@ typedef struct {
     ab_variant *v;
     int n_variants, max_layers, any_best;
     char baseline[64];
+    ab_metric declared[4];  /* the metric of C1-C4 (analysis.c1_metric ... of the run files) */
+    int analysis_mixed;     /* the run files declare different metrics: the first one's are used */
     ab_claim claims[AB_N_CLAIMS];
 } ab_report;
 

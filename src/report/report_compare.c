@@ -24,7 +24,40 @@ ab_verdict ab_tally_verdict(const ab_tally *t)
 
 static double metric_of(const ab_run_row *row, ab_metric m)
 {
-    return m == AB_M_ACC ? row->acc : m == AB_M_GAP_LAST ? row->gap : row->gap_best;
+    switch (m) {
+    case AB_M_ACC: return row->acc;
+    case AB_M_ACC_BEST: return row->acc_best;
+    case AB_M_GAP_LAST: return row->gap;
+    case AB_M_GAP_BEST: return row->gap_best;
+    }
+    return NAN;
+}
+
+double ab_row_metric(const ab_run_row *row, ab_metric m)
+{
+    return metric_of(row, m);
+}
+
+int ab_metric_is_gap(ab_metric m)
+{
+    return m == AB_M_GAP_LAST || m == AB_M_GAP_BEST;
+}
+
+int ab_metric_is_best(ab_metric m)
+{
+    return m == AB_M_ACC_BEST || m == AB_M_GAP_BEST;
+}
+
+/* The same quantity at the other epoch. */
+static ab_metric other_epoch(ab_metric m)
+{
+    switch (m) {
+    case AB_M_ACC: return AB_M_ACC_BEST;
+    case AB_M_ACC_BEST: return AB_M_ACC;
+    case AB_M_GAP_LAST: return AB_M_GAP_BEST;
+    case AB_M_GAP_BEST: return AB_M_GAP_LAST;
+    }
+    return m;
 }
 
 static double train_of(const ab_run_row *row, ab_metric m)
@@ -90,6 +123,11 @@ static ab_sample one(const ab_variant *v, ab_metric m, int train)
     return sample_of((sample_spec){v, NULL, m, train});
 }
 
+double ab_comparison_mean(const ab_variant *v, ab_metric m)
+{
+    return one(v, m, 0).mean;
+}
+
 /* The paired test of a - b on metric m over the seeds both have; *n_pairs is their number. */
 static ab_ttest paired(const ab_variant *a, const ab_variant *b, ab_metric m, int train, int *n_pairs)
 {
@@ -100,11 +138,13 @@ static ab_ttest paired(const ab_variant *a, const ab_variant *b, ab_metric m, in
 
 void ab_compare(ab_comparison *c, const ab_report *r)
 {
-    c->welch = c->paired = c->last = (ab_ttest){0, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NULL};
+    c->welch = c->paired = c->other = (ab_ttest){0, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NULL};
     c->sa = c->sb = (ab_sample){NAN, NAN, 0};
     c->n_pairs = c->use_paired = 0;
     c->train_diff = c->p_holm = NAN;
     c->outcome = c->reason = NULL;
+    c->other_metric = other_epoch(c->metric);
+    c->other_pairs = -1;
     if (c->b < 0) return;
     const ab_variant *a = &r->v[c->a], *b = &r->v[c->b];
     c->sa = one(a, c->metric, 0);
@@ -112,13 +152,13 @@ void ab_compare(ab_comparison *c, const ab_report *r)
     c->welch = ab_welch_test(c->sa, c->sb, 0.95);
     c->paired = paired(a, b, c->metric, 0, &c->n_pairs);
     c->use_paired = c->n_pairs >= AB_MIN_PAIRS;
-    if (c->metric == AB_M_ACC) return;
     int n;
+    c->other = paired(a, b, c->other_metric, 0, &n);
+    if (n >= AB_MIN_PAIRS) c->other_pairs = n;
+    else c->other = ab_welch_test(one(a, c->other_metric, 0), one(b, c->other_metric, 0), 0.95);
+    if (!ab_metric_is_gap(c->metric)) return;
     if (c->use_paired) c->train_diff = paired(a, b, c->metric, 1, &n).diff;
     else c->train_diff = one(a, c->metric, 1).mean - one(b, c->metric, 1).mean;
-    if (c->metric == AB_M_GAP_BEST)
-        c->last = c->use_paired ? paired(a, b, AB_M_GAP_LAST, 0, &n)
-                                : ab_welch_test(one(a, AB_M_GAP_LAST, 0), one(b, AB_M_GAP_LAST, 0), 0.95);
 }
 
 const ab_ttest *ab_comparison_used(const ab_comparison *c)
@@ -162,9 +202,26 @@ void ab_comparisons_free(ab_comparisons *list)
     *list = (ab_comparisons){NULL, 0, 0};
 }
 
-static const char *metric_name(ab_metric m)
+const char *ab_metric_name(ab_metric m)
 {
-    return m == AB_M_ACC ? "test_accuracy" : m == AB_M_GAP_LAST ? "train_test_gap" : "train_test_gap_best_epoch";
+    switch (m) {
+    case AB_M_ACC: return "test_accuracy";
+    case AB_M_ACC_BEST: return "test_accuracy_best_epoch";
+    case AB_M_GAP_LAST: return "train_test_gap";
+    case AB_M_GAP_BEST: return "train_test_gap_best_epoch";
+    }
+    return "?";
+}
+
+const char *ab_metric_text(ab_metric m)
+{
+    switch (m) {
+    case AB_M_ACC: return "test acc (last epoch)";
+    case AB_M_ACC_BEST: return "test acc (best-val epoch)";
+    case AB_M_GAP_LAST: return "gap (last epoch)";
+    case AB_M_GAP_BEST: return "gap (best-val epoch)";
+    }
+    return "?";
 }
 
 static cJSON *test_json(const ab_ttest *t, int n_pairs)
@@ -205,7 +262,7 @@ static void comparison_json(cJSON *list, const ab_comparison *c, const ab_report
         return;
     }
     cJSON_AddStringToObject(o, "versus", ab_buf_str(&vb->label));
-    cJSON_AddStringToObject(o, "metric", metric_name(c->metric));
+    cJSON_AddStringToObject(o, "metric", ab_metric_name(c->metric));
     ab_json_add_num(o, "mean", c->sa.mean);
     ab_json_add_num(o, "mean_versus", c->sb.mean);
     cJSON_AddNumberToObject(o, "n", c->sa.n);
@@ -218,12 +275,11 @@ static void comparison_json(cJSON *list, const ab_comparison *c, const ab_report
     ab_json_add_num(o, "df", c->welch.df);
     ab_json_add_num(o, "p_value", c->welch.p);
     ab_comparison_add_json(o, c);
-    if (c->metric != AB_M_ACC) ab_json_add_num(o, "train_accuracy_diff", c->train_diff);
-    if (c->metric == AB_M_GAP_BEST) {
-        cJSON *last = test_json(&c->last, -1);
-        cJSON_AddStringToObject(last, "test", c->use_paired ? "paired" : "welch");
-        cJSON_AddItemToObject(o, "last_epoch_gap", last);
-    }
+    if (ab_metric_is_gap(c->metric)) ab_json_add_num(o, "train_accuracy_diff", c->train_diff);
+    cJSON *other = test_json(&c->other, c->other_pairs);
+    cJSON_AddStringToObject(other, "metric", ab_metric_name(c->other_metric));
+    cJSON_AddStringToObject(other, "test", c->other_pairs >= 0 ? "paired" : "welch");
+    cJSON_AddItemToObject(o, "secondary", other);
     if (c->note) cJSON_AddStringToObject(o, "note", c->note);
 }
 
@@ -234,8 +290,7 @@ static void n_text(char *buf, size_t size, const ab_variant *v, int n)
     else snprintf(buf, size, "%d of %d finished", n, v->n);
 }
 
-/* ", 95% CI [lo, hi], p=..." or ", no CI or p (why)" */
-static void test_text(ab_buf *b, const ab_ttest *t)
+void ab_test_text(ab_buf *b, const ab_ttest *t)
 {
     char lo[32], hi[32], p[32];
     if (!t->ok) {
@@ -263,32 +318,33 @@ static void comparison_line(ab_buf *b, const ab_comparison *c, const ab_report *
     n_text(n1, sizeof n1, va, c->sa.n);
     n_text(n2, sizeof n2, vb, c->sb.n);
     ab_fmt_num(d, sizeof d, t->diff, 1);
-    const char *what = c->metric == AB_M_ACC ? "test acc" : c->metric == AB_M_GAP_LAST ? "gap (last epoch)"
-                                                                                      : "gap (best-val epoch)";
-    ab_buf_add(b, "      %s vs %s: %s %s vs %s (n=%s vs %s); ", ab_buf_str(&va->label), ab_buf_str(&vb->label), what, m1,
-               m2, n1, n2);
+    ab_buf_add(b, "      %s vs %s: %s %s vs %s (n=%s vs %s); ", ab_buf_str(&va->label), ab_buf_str(&vb->label),
+               ab_metric_text(c->metric), m1, m2, n1, n2);
     if (c->use_paired) ab_buf_add(b, "paired over %d seeds: diff %s", c->n_pairs, d);
     else ab_buf_add(b, "Welch (%d shared seeds): diff %s", c->n_pairs, d);
-    test_text(b, t);
+    ab_test_text(b, t);
     if (t->ok) {
         ab_fmt_p(hp, sizeof hp, "Holm p", c->p_holm);
         ab_buf_add(b, ", %s", hp);
     }
-    if (c->metric != AB_M_ACC) {
+    if (ab_metric_is_gap(c->metric)) {
         ab_fmt_num(d, sizeof d, c->train_diff, 1);
         ab_buf_add(b, "; train acc diff %s", d);
     }
-    if (c->metric == AB_M_GAP_BEST) {
-        ab_fmt_num(d, sizeof d, c->last.diff, 1);
-        ab_fmt_p(hp, sizeof hp, "p", c->last.p);
-        ab_buf_add(b, "; at the last epoch: gap diff %s, %s", d, hp);
+    if (isfinite(c->other.diff)) {
+        ab_fmt_num(d, sizeof d, c->other.diff, 1);
+        ab_fmt_p(hp, sizeof hp, "p", c->other.p);
+        ab_buf_add(b, "; at the %s epoch (not judged): diff %s, %s", ab_metric_is_best(c->other_metric) ? "best-val" : "last",
+                   d, hp);
     }
     ab_buf_add(b, ": %s\n", c->outcome);
 }
 
-int ab_comparisons_finish(ab_comparisons *list, ab_claim *claim, ab_tally *t, const ab_report *r)
+int ab_comparisons_finish(ab_comparisons *list, const double *extra_p, double *extra_adj, int n_extra,
+                          ab_claim *claim, ab_tally *t, const ab_report *r)
 {
-    double *p = malloc(((size_t)list->n + 1) * sizeof *p), *adj = malloc(((size_t)list->n + 1) * sizeof *adj);
+    size_t n_all = (size_t)list->n + (size_t)n_extra + 1;
+    double *p = malloc(n_all * sizeof *p), *adj = malloc(n_all * sizeof *adj);
     cJSON *json = cJSON_GetObjectItemCaseSensitive(claim->numbers, "comparisons");
     if (!json) json = cJSON_AddArrayToObject(claim->numbers, "comparisons");
     if (!p || !adj || !json) {
@@ -300,7 +356,9 @@ int ab_comparisons_finish(ab_comparisons *list, ab_claim *claim, ab_tally *t, co
         const ab_ttest *u = ab_comparison_used(&list->c[i]);
         p[i] = list->c[i].b >= 0 && u->ok ? u->p : NAN;
     }
-    ab_holm(adj, p, list->n);
+    for (int i = 0; i < n_extra; i++) p[list->n + i] = extra_p[i];
+    ab_holm(adj, p, list->n + n_extra);
+    for (int i = 0; i < n_extra; i++) extra_adj[i] = adj[list->n + i];
     for (int i = 0; i < list->n; i++) {
         ab_comparison *c = &list->c[i];
         c->p_holm = adj[i];

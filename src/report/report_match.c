@@ -28,6 +28,21 @@ int ab_is_leaky(const char *a)
     return !strcmp(a, "leaky_relu") || !strcmp(a, "rrelu") || !strcmp(a, "prelu");
 }
 
+static int is_alpha_zero(const ab_variant *v)
+{
+    return !strcmp(v->activation, "leaky_relu") && ab_variant_num(v, "model.alpha") == 0.0;
+}
+
+int ab_variant_is(const ab_variant *v, const char *act)
+{
+    return !strcmp(v->activation, act) || (!strcmp(act, "relu") && is_alpha_zero(v));
+}
+
+int ab_variant_leaky(const ab_variant *v)
+{
+    return ab_is_leaky(v->activation) && !is_alpha_zero(v);
+}
+
 double ab_variant_dead_max(const ab_variant *v)
 {
     double m = NAN;
@@ -49,8 +64,21 @@ static const char *swept_path(const ab_report *r, int k)
 
 int ab_report_same(const ab_report *r, int i, int j, int skip_act, const char *skip_path)
 {
+    const char *const skip[2] = {skip_path, NULL};
+    return ab_report_same_except(r, i, j, skip_act, skip);
+}
+
+static int listed(const char *const *paths, const char *p)
+{
+    for (; paths && *paths; paths++)
+        if (!strcmp(*paths, p)) return 1;
+    return 0;
+}
+
+int ab_report_same_except(const ab_report *r, int i, int j, int skip_act, const char *const *skip_paths)
+{
     for (int k = 0; k < r->n_swept; k++) {
-        if ((skip_act && r->act_specific[k]) || (skip_path && !strcmp(swept_path(r, k), skip_path)) ||
+        if ((skip_act && r->act_specific[k]) || listed(skip_paths, swept_path(r, k)) ||
             ab_path_rank(swept_path(r, k)) == 3)
             continue;
         const char *a = r->v[i].values[k], *b = r->v[j].values[k];
@@ -74,7 +102,7 @@ int ab_report_find_baseline(const ab_report *r, int i, const char *act)
 {
     int found = -1, n = 0, n_shared = 0, found_shared = -1;
     for (int j = 0; j < r->n_variants; j++) {
-        if (j == i || strcmp(r->v[j].activation, act) || !ab_report_same(r, i, j, 1, NULL)) continue;
+        if (j == i || !ab_variant_is(&r->v[j], act) || !ab_report_same(r, i, j, 1, NULL)) continue;
         found = j, n++;
         if (same_shared_act_keys(r, i, j)) found_shared = j, n_shared++;
     }

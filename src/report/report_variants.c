@@ -132,6 +132,19 @@ static void count_revived(ab_variant *v, const cJSON *run)
     v->runs_revived_upper += has_distinct && n_layers ? distinct[1] > 0 : events[1] > 0;
 }
 
+/* The training examples of a run: its last epoch's train_measured (every
+ * training example at the last epoch), else data.train_limit, else
+ * data.n_train (synthetic data); 0 when none is known. */
+static long train_examples(const cJSON *run)
+{
+    const cJSON *epochs = cJSON_GetObjectItemCaseSensitive(run, "epochs");
+    double n = num_of(cJSON_GetArrayItem(epochs, cJSON_GetArraySize(epochs) - 1), "train_measured");
+    const cJSON *data = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(run, "config"), "data");
+    if (!(n > 0)) n = num_of(data, "train_limit");
+    if (!(n > 0)) n = num_of(data, "n_train");
+    return n > 0 && n < 1e15 ? (long)n : 0;
+}
+
 static void add_run(ab_variant *v, const cJSON *run)
 {
     const char *st = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(run, "status"));
@@ -143,6 +156,7 @@ static void add_run(ab_variant *v, const cJSON *run)
         return;
     }
     int i = v->n_ok++;
+    if (!v->n_train) v->n_train = train_examples(run);
     const cJSON *fin = cJSON_GetObjectItemCaseSensitive(run, "final");
     const cJSON *best = cJSON_GetObjectItemCaseSensitive(fin, "best");
     ab_run_row *row = &v->rows[i];

@@ -24,11 +24,13 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* Keys of a resolved config that are not settings of a summary: the run
- * ID (a column of its own) and the free-text description. The name is a
+ * ID (a column of its own), the free-text description and the declared
+ * analysis (how the report judges the runs). The name is a
  * setting (it tells the rows of several experiments apart) but never swept. */
 static int skip_key(const char *k, int settings)
 {
-    return !strcmp(k, "run_id") || !strcmp(k, "description") || (!settings && !strcmp(k, "name"));
+    return !strcmp(k, "run_id") || !strcmp(k, "description") || !strcmp(k, "analysis") ||
+           (!settings && !strcmp(k, "name"));
 }
 
 /* Adds the dot paths of every leaf of cfg to paths (once each). A path
