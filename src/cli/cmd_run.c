@@ -5,6 +5,7 @@
  * then DIR/summary.json (src/report/summary.c) unless it is one shard of
  * several. Every check that can fail happens before anything is written. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +31,8 @@ static const char USAGE[] =
     "  --set KEY=VALUE  override a key (VALUE is YAML: --set model.alpha=[0.1,0.2] sweeps)\n"
     "  -j, --jobs N     worker processes (default: the number of cores)\n"
     "  -o, --output DIR result directory (default: results/<name>)\n"
-    "  --resume         keep the finished runs of DIR; run only the missing or failed ones\n"
+    "  --resume         keep the finished runs of DIR; run only the missing or failed ones,\n"
+    "                   each from its checkpoint (train.checkpoint_every) when it has one\n"
     "  --force          run every selected run again, replacing its file in DIR\n"
     "  --dry-run        print the runs that would run (as 'validate' does); run nothing\n"
     "  --shard K/N      run only the runs whose index i (as 'validate' prints it,\n"
@@ -43,7 +45,8 @@ static const char USAGE[] =
     "--resume (stderr names the file and what is wrong).\n"
     "\n"
     "exit codes: 0 every run finished (diverged runs have finished), 1 some run\n"
-    "failed, 2 usage, configuration or data error (nothing written), 130 interrupted.\n";
+    "failed, 2 usage, configuration or data error (nothing written), 75 stopped by\n"
+    "SIGTERM (checkpoints written: --resume goes on), 130 interrupted (Ctrl-C).\n";
 
 typedef struct {
     const char *config, *out;
@@ -163,10 +166,11 @@ static int run_experiment(ab_experiment *e, const run_args *a)
         code = AB_EXIT_USAGE;
         goto done;
     }
-    char runs_dir[4200];
+    char runs_dir[4200], ckpt_dir[4200];
     snprintf(runs_dir, sizeof runs_dir, "%s/runs", dir);
+    snprintf(ckpt_dir, sizeof ckpt_dir, "%s/checkpoints", dir);
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    ab_pool_opts pool = {.runs_dir = runs_dir, .version = AB_VERSION,
+    ab_pool_opts pool = {.runs_dir = runs_dir, .ckpt_dir = ckpt_dir, .resume = a->resume, .version = AB_VERSION,
                          .workers = a->jobs > 0 ? a->jobs : (int)(cores > 0 ? cores : 1),
                          .live = isatty(STDERR_FILENO), .quiet = a->quiet};
     if (!a->quiet && p.n == 0)
@@ -190,7 +194,8 @@ static int run_experiment(ab_experiment *e, const run_args *a)
     if (!a->quiet)
         fprintf(stderr, "actbench run: %d ok, %d diverged, %d failed%s\n", r.ok, r.diverged, r.failed,
                 r.interrupted ? ", interrupted" : "");
-    code = r.interrupted ? AB_EXIT_INTERRUPTED : r.failed ? AB_EXIT_RUN_FAILED : AB_EXIT_OK;
+    code = r.signal == SIGINT ? AB_EXIT_INTERRUPTED : r.interrupted ? AB_EXIT_RESUMABLE
+         : r.failed ? AB_EXIT_RUN_FAILED : AB_EXIT_OK;
 done:
     ab_plan_free(&p);
     return code;

@@ -150,9 +150,10 @@ static int holds_legacy(const ab_key *k, const cJSON *v)
 }
 
 /* The hash leaves out name, description, run_id, analysis (how the report
- * judges the runs, not how they train), and every key added after results
+ * judges the runs, not how they train), every key added after results
  * were committed while it holds its legacy value, so that a run whose
- * meaning did not change keeps its ID. */
+ * meaning did not change keeps its ID, and the keys that do not change
+ * what a run computes (ab_schema_unhashed). */
 int ab_config_run_id(char out[17], const cJSON *resolved)
 {
     static const char *const SKIP[] = {"name", "description", "run_id", "analysis", NULL};
@@ -160,10 +161,10 @@ int ab_config_run_id(char out[17], const cJSON *resolved)
     int oom = !hashed;
     for (int i = 0; !oom && i < ab_schema_count(); i++) {
         const ab_key *k = ab_schema_key(i);
-        const cJSON *v = ab_schema_legacy(k) ? ab_config_get(hashed, k->path) : NULL;
-        int legacy = v ? holds_legacy(k, v) : 0;
-        oom = legacy < 0;
-        if (legacy <= 0) continue;
+        const cJSON *v = ab_schema_legacy(k) || ab_schema_unhashed(k) ? ab_config_get(hashed, k->path) : NULL;
+        int leave_out = !v ? 0 : ab_schema_unhashed(k) ? 1 : holds_legacy(k, v);
+        oom = leave_out < 0;
+        if (leave_out <= 0) continue;
         const char *dot = strrchr(k->path, '.');
         char group[64];
         snprintf(group, sizeof group, "%.*s", dot ? (int)(dot - k->path) : 0, k->path);

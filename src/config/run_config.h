@@ -31,6 +31,7 @@ typedef struct {
     int blas_threads;        /* train.blas_threads (default 1) */
     long eval_size;          /* train.eval_size: train metrics of epochs before the last on
                               * the first N training examples; 0 = all */
+    int checkpoint_every;    /* train.checkpoint_every: checkpoint every N epochs; 0 = never */
     char run_id[17];         /* 16 hex digits of the hash of the resolved config */
 } ab_run_config;
 

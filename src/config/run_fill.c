@@ -112,6 +112,7 @@ static ab_status fill_train(ab_run_config *rc, const cJSON *run, ab_error *err)
     rc->shuffle = flag(run, "train.shuffle", 1);
     rc->blas_threads = (int)num(run, "train.blas_threads", 1);
     rc->eval_size = (long)num(run, "train.eval_size", 0);
+    rc->checkpoint_every = (int)num(run, "train.checkpoint_every", 1);
     return AB_OK;
 }
 

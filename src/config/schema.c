@@ -106,6 +106,8 @@ static const ab_key KEYS[] = {
     {"train.blas_threads", AB_K_INT, "1", NULL, ">= 1", NULL, NULL, NULL, 0, "BLAS threads per run"},
     {"train.eval_size", AB_K_LONG, "0", NULL, ">= 0", NULL, NULL, NULL, 0,
      "train_loss/train_accuracy of every epoch but the last on the first N training examples, 0 = all"},
+    {"train.checkpoint_every", AB_K_INT, "1", NULL, ">= 0", NULL, NULL, NULL, 0,
+     "write a checkpoint every N epochs for --resume (0 = off); not part of the run ID"},
 
     {"probe", AB_K_GROUP, NULL, NULL, NULL, NULL, NULL, NULL, 0, "the examples the probes measure"},
     {"probe.set", AB_K_ENUM, "train", NULL, "train, validation", NULL, NULL, NULL, 0, "probe examples"},
@@ -148,6 +150,17 @@ const char *ab_schema_legacy(const ab_key *k)
     for (size_t i = 0; k && i < sizeof LEGACY / sizeof LEGACY[0]; i++)
         if (!strcmp(LEGACY[i].path, k->path)) return LEGACY[i].value;
     return NULL;
+}
+
+/* The keys that say how a run is carried out, not what it computes: left
+ * out of the run ID whatever their value (schema.h, ab_schema_unhashed). */
+static const char *const UNHASHED[] = {"train.checkpoint_every"};
+
+int ab_schema_unhashed(const ab_key *k)
+{
+    for (size_t i = 0; k && i < sizeof UNHASHED / sizeof UNHASHED[0]; i++)
+        if (!strcmp(UNHASHED[i], k->path)) return 1;
+    return 0;
 }
 
 int ab_schema_count(void) { return N_KEYS; }

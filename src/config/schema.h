@@ -56,6 +56,10 @@ ab_status ab_schema_unknown(ab_error *err, const ab_ynode *at, const char *displ
  * the key is left out of the run ID (canon.c), so those runs keep their
  * IDs. NULL for the other keys. */
 const char *ab_schema_legacy(const ab_key *k);
+/* 1 for a key that changes how a run is carried out, not what it computes
+ * (train.checkpoint_every): it is left out of the run ID whatever its
+ * value, so that changing it keeps the run and its checkpoint. */
+int ab_schema_unhashed(const ab_key *k);
 
 /* 1 when node is a list of values of k (a sweep) rather than one value. */
 int ab_schema_is_sweep(const ab_key *k, const ab_ynode *node);

@@ -166,3 +166,31 @@ void ab_net_evaluate(ab_net *net, const float *x, const int32_t *y, int n,
 {
     ab_probe_measure_eval(NULL, net, x, y, n, loss, accuracy);
 }
+
+void ab_probe_state_save(const ab_probe *p, ab_state_out *o)
+{
+    size_t units = p->offset[p->n_hidden];
+    ab_state_put_u64(o, (uint64_t)p->n_hidden);
+    ab_state_put_u64(o, units);
+    ab_state_put_u64(o, (uint64_t)p->measured);
+    ab_state_put(o, p->alive, units);
+    ab_state_put(o, p->ever_revived, units);
+}
+
+ab_status ab_probe_state_load(ab_probe *p, ab_state_in *in, ab_error *err)
+{
+    size_t units = p->offset[p->n_hidden];
+    if (ab_state_expect(in, (uint64_t)p->n_hidden, "probed layers", err) != AB_OK ||
+        ab_state_expect(in, units, "probed units", err) != AB_OK)
+        return AB_ERR_FORMAT;
+    uint64_t measured = ab_state_get_u64(in);
+    ab_state_get(in, p->alive, units);
+    ab_state_get(in, p->ever_revived, units);
+    if (in->short_read) return ab_fail(err, AB_ERR_FORMAT, "the probe's state ends early");
+    if (measured > 1) return ab_fail(err, AB_ERR_FORMAT, "the probe's state is marked %llu", (unsigned long long)measured);
+    for (size_t j = 0; j < units; j++)
+        if (p->alive[j] > 1 || p->ever_revived[j] > 1)
+            return ab_fail(err, AB_ERR_FORMAT, "the probe's unit flags hold values other than 0 and 1");
+    p->measured = (int)measured;
+    return AB_OK;
+}

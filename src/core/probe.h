@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 #include "network.h"
+#include "state.h"
 
 typedef struct {
     int conv;                 /* 1: a conv layer, whose units are its channels */
@@ -46,6 +47,13 @@ void ab_probe_measure(ab_probe *p, ab_net *net, const float *x, int n);
  * evaluate only. */
 void ab_probe_measure_eval(ab_probe *p, ab_net *net, const float *x, const int32_t *y, int n,
                            double *loss, double *accuracy);
+
+/* What the next measurement compares with (whether one was made, the
+ * per-unit flags of the last one, the units that ever came back) as bytes
+ * for a checkpoint; _load fails (AB_ERR_FORMAT) on a probe of another shape
+ * or bytes that end early. */
+void ab_probe_state_save(const ab_probe *p, ab_state_out *o);
+ab_status ab_probe_state_load(ab_probe *p, ab_state_in *in, ab_error *err);
 
 /* Evaluation-mode mean loss and accuracy over x(n, n_inputs). */
 void ab_net_evaluate(ab_net *net, const float *x, const int32_t *y, int n,

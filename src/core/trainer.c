@@ -143,21 +143,32 @@ static void gather(float *restrict xb, int32_t *restrict yb, const float *x, con
     }
 }
 
-ab_epoch_result ab_trainer_epoch(ab_trainer *t, const float *x, const int32_t *y, long n,
-                                 float lr, int shuffle)
+void ab_trainer_epoch_start(ab_trainer *t, long n, float lr, int shuffle)
 {
-    ab_epoch_result r = {0};
-    int F = t->net.spec.n_inputs, H = t->net.n_hidden;
     if (n > t->n_train) n = t->n_train;
     if (shuffle) ab_rng_permutation(&t->shuffle_rng, t->perm, (int)n);
-    for (int h = 0; h < H; h++) t->grad_sq[h] = 0.0;
+    for (int h = 0; h < t->net.n_hidden; h++) t->grad_sq[h] = 0.0;
     t->epoch_steps = 0;
-    double loss_sum = 0.0;
-    long hits = 0;
+    memset(&t->ep, 0, sizeof t->ep);
+    t->ep.active = 1;
+    t->ep.shuffle = shuffle;
+    t->ep.n = n;
+    t->ep.lr = lr;
+}
+
+ab_epoch_result ab_trainer_epoch_run(ab_trainer *t, const float *x, const int32_t *y)
+{
+    ab_epoch_pos *ep = &t->ep;
+    int F = t->net.spec.n_inputs, H = t->net.n_hidden;
+    long n = ep->n;
+    float lr = ep->lr;
+    int shuffle = ep->shuffle;
+    ab_epoch_result *r = &ep->r;
     t->net.training = 1;
     int augment = t->augment_flip || t->augment_crop > 0;
     const ab_model_spec *m = &t->net.spec;
-    for (long start = 0; start < n; start += t->batch) {
+    while (ep->active && ep->next < n) {
+        long start = ep->next;
         int B = (int)(n - start < t->batch ? n - start : t->batch);
         const float *xb = x + (size_t)start * F;
         const int32_t *yb = y + start;
@@ -178,16 +189,17 @@ ab_epoch_result ab_trainer_epoch(ab_trainer *t, const float *x, const int32_t *y
         if (t->steps < t->warmup_steps)
             step_lr = (float)((double)lr * ab_warmup_factor(t->steps + 1, t->warmup_steps));
         double loss = ab_net_train_step(&t->net, &t->opt, step_lr, xb, yb, B, &correct);
+        ep->next = start + B;
         if (!isfinite(loss)) {
-            r.diverged = 1;
-            loss_sum += loss * B;
-            r.examples += B;
+            r->diverged = 1;
+            ep->loss_sum += loss * B;
+            r->examples += B;
             break;
         }
-        loss_sum += loss * B;
-        hits += correct;
-        r.examples += B;
-        r.steps++;
+        ep->loss_sum += loss * B;
+        ep->hits += correct;
+        r->examples += B;
+        r->steps++;
         t->epoch_steps++;
         t->steps++;
         for (int h = 0; h < H; h++) t->grad_sq[h] += ab_net_hidden_weight_grad_sq(&t->net, h);
@@ -198,13 +210,139 @@ ab_epoch_result ab_trainer_epoch(ab_trainer *t, const float *x, const int32_t *y
             t->since_loss = 0.0;
             t->since_steps = 0;
         }
+        if (t->stop && *t->stop && ep->next < n) {
+            ab_epoch_result partial = *r;
+            partial.stopped = 1;
+            return partial;
+        }
     }
-    r.loss = r.examples ? loss_sum / r.examples : NAN;
-    r.accuracy = r.examples ? (double)hits / r.examples : NAN;
-    return r;
+    ab_epoch_result done = *r;
+    done.loss = done.examples ? ep->loss_sum / done.examples : NAN;
+    done.accuracy = done.examples ? (double)ep->hits / done.examples : NAN;
+    ep->active = 0;
+    return done;
+}
+
+ab_epoch_result ab_trainer_epoch(ab_trainer *t, const float *x, const int32_t *y, long n,
+                                 float lr, int shuffle)
+{
+    ab_trainer_epoch_start(t, n, lr, shuffle);
+    return ab_trainer_epoch_run(t, x, y);
 }
 
 double ab_trainer_grad_norm(const ab_trainer *t, int h)
 {
     return t->epoch_steps ? sqrt(t->grad_sq[h] / t->epoch_steps) : 0.0;
+}
+
+/* Every random stream and counter below decides the rest of the run; the
+ * sizes first, so that a state of another network is refused before any
+ * of it is read into this one. */
+void ab_trainer_state_save(const ab_trainer *t, ab_state_out *o)
+{
+    const ab_net *net = &t->net;
+    const ab_optim *opt = &t->opt;
+    size_t slots = opt->v ? 2 : opt->m ? 1 : 0;
+    ab_state_put_u64(o, net->n_params);
+    ab_state_put_u64(o, (uint64_t)net->n_hidden);
+    ab_state_put_u64(o, (uint64_t)t->n_train);
+    ab_state_put_u64(o, (uint64_t)t->batch);
+    ab_state_put_u64(o, (uint64_t)opt->spec.kind);
+    ab_state_put_u64(o, slots);
+    ab_state_put(o, net->params, net->n_params * sizeof *net->params);
+    ab_state_put(o, opt->m, slots * opt->n * sizeof *opt->m);
+    ab_state_put_u64(o, (uint64_t)opt->t);
+    ab_state_put(o, &opt->bc1, sizeof opt->bc1);
+    ab_state_put(o, &opt->bc2, sizeof opt->bc2);
+    ab_state_put(o, &t->shuffle_rng, sizeof t->shuffle_rng);
+    ab_state_put(o, &t->augment_rng, sizeof t->augment_rng);
+    ab_state_put(o, &net->rrelu_rng, sizeof net->rrelu_rng);
+    ab_state_put(o, &net->dropout_rng, sizeof net->dropout_rng);
+    ab_state_put_u64(o, (uint64_t)t->steps);
+    ab_state_put_f64(o, t->since_loss);
+    ab_state_put_u64(o, (uint64_t)t->since_steps);
+    ab_state_put_u64(o, (uint64_t)t->epoch_steps);
+    ab_state_put(o, t->grad_sq, (size_t)net->n_hidden * sizeof *t->grad_sq);
+    const ab_epoch_pos *ep = &t->ep;
+    ab_state_put_u64(o, (uint64_t)ep->active);
+    if (!ep->active) return;
+    ab_state_put_u64(o, (uint64_t)ep->shuffle);
+    ab_state_put_u64(o, (uint64_t)ep->n);
+    ab_state_put_u64(o, (uint64_t)ep->next);
+    ab_state_put(o, &ep->lr, sizeof ep->lr);
+    ab_state_put_f64(o, ep->loss_sum);
+    ab_state_put_u64(o, (uint64_t)ep->hits);
+    ab_state_put_u64(o, (uint64_t)ep->r.examples);
+    ab_state_put_u64(o, (uint64_t)ep->r.steps);
+    if (ep->shuffle) ab_state_put(o, t->perm, (size_t)ep->n * sizeof *t->perm);
+}
+
+ab_status ab_trainer_state_load(ab_trainer *t, ab_state_in *in, ab_error *err)
+{
+    ab_net *net = &t->net;
+    ab_optim *opt = &t->opt;
+    size_t slots = opt->v ? 2 : opt->m ? 1 : 0;
+    if (ab_state_expect(in, net->n_params, "parameters", err) != AB_OK ||
+        ab_state_expect(in, (uint64_t)net->n_hidden, "hidden layers", err) != AB_OK ||
+        ab_state_expect(in, (uint64_t)t->n_train, "training examples", err) != AB_OK ||
+        ab_state_expect(in, (uint64_t)t->batch, "batch size", err) != AB_OK ||
+        ab_state_expect(in, (uint64_t)opt->spec.kind, "optimiser", err) != AB_OK ||
+        ab_state_expect(in, slots, "optimiser moments", err) != AB_OK)
+        return AB_ERR_FORMAT;
+    ab_state_get(in, net->params, net->n_params * sizeof *net->params);
+    ab_state_get(in, opt->m, slots * opt->n * sizeof *opt->m);
+    opt->t = (long)ab_state_get_u64(in);
+    ab_state_get(in, &opt->bc1, sizeof opt->bc1);
+    ab_state_get(in, &opt->bc2, sizeof opt->bc2);
+    ab_state_get(in, &t->shuffle_rng, sizeof t->shuffle_rng);
+    ab_state_get(in, &t->augment_rng, sizeof t->augment_rng);
+    ab_state_get(in, &net->rrelu_rng, sizeof net->rrelu_rng);
+    ab_state_get(in, &net->dropout_rng, sizeof net->dropout_rng);
+    t->steps = (long)ab_state_get_u64(in);
+    t->since_loss = ab_state_get_f64(in);
+    t->since_steps = (long)ab_state_get_u64(in);
+    t->epoch_steps = (long)ab_state_get_u64(in);
+    ab_state_get(in, t->grad_sq, (size_t)net->n_hidden * sizeof *t->grad_sq);
+    ab_epoch_pos *ep = &t->ep;
+    memset(ep, 0, sizeof *ep);
+    uint64_t active = ab_state_get_u64(in);
+    if (active > 1) return ab_fail(err, AB_ERR_FORMAT, "the epoch in progress is marked %llu", (unsigned long long)active);
+    if (active) {
+        uint64_t shuffle = ab_state_get_u64(in), n = ab_state_get_u64(in), next = ab_state_get_u64(in);
+        ab_state_get(in, &ep->lr, sizeof ep->lr);
+        ep->loss_sum = ab_state_get_f64(in);
+        ep->hits = (long)ab_state_get_u64(in);
+        ep->r.examples = (long)ab_state_get_u64(in);
+        ep->r.steps = (long)ab_state_get_u64(in);
+        if (in->short_read) return ab_fail(err, AB_ERR_FORMAT, "the state ends inside the epoch in progress");
+        if (shuffle > 1 || n < 1 || n > (uint64_t)t->n_train || next > n || ep->r.examples < 0 ||
+            (uint64_t)ep->r.examples != next || ep->r.steps < 0 || ep->hits < 0 || ep->hits > ep->r.examples)
+            return ab_fail(err, AB_ERR_FORMAT, "the epoch in progress is inconsistent (%llu of %llu examples)",
+                           (unsigned long long)next, (unsigned long long)n);
+        ep->shuffle = (int)shuffle;
+        ep->n = (long)n;
+        ep->next = (long)next;
+        if (shuffle) {
+            ab_state_get(in, t->perm, (size_t)n * sizeof *t->perm);
+            /* a permutation of 0..n-1: every index in range, none twice */
+            unsigned char *seen = in->short_read ? NULL : calloc((size_t)n, 1);
+            if (!in->short_read && !seen) return ab_fail(err, AB_ERR_NOMEM, "out of memory checking the epoch's order");
+            for (size_t i = 0; seen && i < (size_t)n; i++) {
+                int k = t->perm[i];
+                if (k < 0 || (uint64_t)k >= n || seen[k]) {
+                    free(seen);
+                    return ab_fail(err, AB_ERR_FORMAT, "the epoch's order is not a permutation (%d at %zu)", k, i);
+                }
+                seen[k] = 1;
+            }
+            free(seen);
+        } else {
+            for (long i = 0; i < t->n_train; i++) t->perm[i] = (int)i;
+        }
+        ep->active = 1;
+    }
+    if (in->short_read) return ab_fail(err, AB_ERR_FORMAT, "the state ends early");
+    if (t->steps < 0 || t->since_steps < 0 || t->epoch_steps < 0 || opt->t < 0)
+        return ab_fail(err, AB_ERR_FORMAT, "a step count is negative");
+    return AB_OK;
 }

@@ -7,25 +7,26 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/prctl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "checkpoint.h"
 #include "json_alloc.h"
 #include "run_file.h"
 #include "train_run.h"
 
 #define MAX_WORKERS AB_POOL_MAX_WORKERS
 #define EXIT_NO_START 3  /* the worker could not start its run; it wrote a failed file */
+#define EXIT_STOPPED 5   /* the worker stopped on SIGTERM, after its checkpoint when checkpoints are on */
 
-static volatile sig_atomic_t g_stop;
+static volatile sig_atomic_t g_stop;        /* in the parent: the signal that stops the pool */
+static volatile sig_atomic_t g_worker_stop; /* in a worker: SIGTERM (or its parent's death) arrived */
 
-static void on_signal(int sig)
-{
-    (void)sig;
-    g_stop = 1;
-}
+static void on_signal(int sig) { g_stop = sig; }
+static void on_worker_signal(int sig) { g_worker_stop = sig; }
 
 typedef struct {
     pid_t pid;
@@ -54,14 +55,36 @@ static void report_epoch(void *ctx, int epoch, int epochs, double loss)
     if (write(fd, line, (size_t)n) < 0) { /* the parent is gone: keep training */ }
 }
 
+static void worker_note(void *ctx, const char *msg)
+{
+    const ab_job *job = ctx;
+    fprintf(stderr, "actbench: run %d (%s): %s\n", job->index, job->rc->run_id, msg);
+}
+
+typedef struct {
+    int fd;
+    ab_job *job;
+} worker_ctx;
+
+static void worker_progress(void *ctx, int epoch, int epochs, double loss)
+{
+    report_epoch(&((worker_ctx *)ctx)->fd, epoch, epochs, loss);
+}
+
+static void worker_note_ctx(void *ctx, const char *msg) { worker_note(((worker_ctx *)ctx)->job, msg); }
+
 static void worker_main(ab_job *job, const ab_pool_opts *o, int fd)
 {
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
-    signal(SIGPIPE, SIG_IGN);
     ab_error err = {{0}};
     unsigned long failures = ab_json_alloc_failures();
-    cJSON *doc = ab_train_run(job->rc, job->resolved, job->data, o->version, report_epoch, &fd, &err);
+    worker_ctx wc = {fd, job};
+    ab_run_ctl ctl = {.progress = worker_progress, .note = worker_note_ctx, .ctx = &wc,
+                      .ckpt_dir = o->ckpt_dir, .resume = o->resume, .stop = &g_worker_stop};
+    cJSON *doc = ab_train_run(job->rc, job->resolved, job->data, o->version, &ctl, &err);
+    if (ctl.stopped) {
+        if (!ctl.checkpointed) worker_note(job, err.msg);
+        _exit(EXIT_STOPPED);
+    }
     int code = 0;
     if (doc && ab_json_alloc_failures() != failures) { /* some field is missing */
         cJSON_Delete(doc);
@@ -85,6 +108,11 @@ static void worker_main(ab_job *job, const ab_pool_opts *o, int fd)
     if (ab_run_file_write(o->runs_dir, job->rc->run_id, doc, &err) != AB_OK) {
         fprintf(stderr, "actbench: worker: %s\n", err.msg);
         code = 4;
+    } else if (code == 0 && o->ckpt_dir) {
+        /* the run is finished: its checkpoint has served */
+        char path[4200];
+        ab_ckpt_path(path, sizeof path, o->ckpt_dir, job->rc->run_id);
+        unlink(path);
     }
     cJSON_Delete(doc);
     _exit(code);
@@ -133,11 +161,17 @@ static void record_failure(const ab_pool_opts *o, ab_job *job, const char *why)
     cJSON_Delete(doc);
 }
 
+/* The temporary files a worker killed while writing leaves: its run file's
+ * and its checkpoint's. */
 static void remove_tmp(const ab_pool_opts *o, const slot *s)
 {
-    char tmp[4096];
+    char tmp[4200];
     ab_run_file_tmpname(tmp, sizeof tmp, o->runs_dir, s->job->rc->run_id, (long)s->pid);
     unlink(tmp);
+    if (o->ckpt_dir) {
+        ab_ckpt_tmpname(tmp, sizeof tmp, o->ckpt_dir, s->job->rc->run_id, (long)s->pid);
+        unlink(tmp);
+    }
 }
 
 static const char *state_name(ab_job_state s)
@@ -204,19 +238,42 @@ static int start_job(slot *s, ab_job *job, const ab_pool_opts *o, int nslots, sl
     int fds[2];
     if (pipe(fds) != 0) return -1;
     fflush(stderr);
+    pid_t parent = getpid();
+    /* SIGTERM held back until the worker has its own handler */
+    sigset_t term, old;
+    sigemptyset(&term);
+    sigaddset(&term, SIGTERM);
+    sigprocmask(SIG_BLOCK, &term, &old);
     pid_t pid = fork();
     if (pid < 0) {
+        sigprocmask(SIG_SETMASK, &old, NULL);
         close(fds[0]);
         close(fds[1]);
         return -1;
     }
     if (pid == 0) {
+        /* SIGTERM (also sent when the parent dies) stops the run after its
+         * current step, with a checkpoint; without checkpoints it ends the
+         * worker at once */
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = job->rc->checkpoint_every > 0 && o->ckpt_dir ? on_worker_signal : SIG_DFL;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGTERM, &sa, NULL);
+        signal(SIGINT, SIG_DFL);
+        signal(SIGPIPE, SIG_IGN);
+        g_worker_stop = 0;
+        /* a worker never outlives the parent: its death sends SIGTERM, and
+         * a parent already gone before this line is seen by getppid */
+        if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent) _exit(EXIT_STOPPED);
+        sigprocmask(SIG_SETMASK, &old, NULL);
         setpgid(0, 0); /* a terminal's Ctrl-C reaches the parent only */
         close(fds[0]);
         for (int i = 0; i < nslots; i++)
             if (all[i].pid) close(all[i].fd);
         worker_main(job, o, fds[1]);
     }
+    sigprocmask(SIG_SETMASK, &old, NULL);
     setpgid(pid, pid);
     close(fds[1]);
     memset(s, 0, sizeof *s);
@@ -224,6 +281,7 @@ static int start_job(slot *s, ab_job *job, const ab_pool_opts *o, int nslots, sl
     s->fd = fds[0];
     s->job = job;
     s->epochs = job->rc->epochs;
+    s->epoch = -1;
     s->started = now();
     job->state = AB_JOB_RUNNING;
     return 0;
@@ -274,14 +332,27 @@ static int stopped_with_us(int status)
     return g_stop != 0;
 }
 
-/* Forgets an interrupted worker: no run file, no temporary file. */
-static void drop_slot(const ab_pool_opts *o, slot *s)
+/* Forgets an interrupted worker: no run file, no temporary file; says
+ * where a worker that stopped with a checkpoint got to. */
+static void drop_slot(const ab_pool_opts *o, slot *s, int status, ab_pool_result *r)
 {
     remove_tmp(o, s);
     close(s->fd);
     s->job->state = AB_JOB_PENDING;
     s->pid = 0;
+    r->interrupted++;
+    if (o->quiet || !o->ckpt_dir || !WIFEXITED(status) || WEXITSTATUS(status) != EXIT_STOPPED) return;
+    char path[4200];
+    ab_ckpt_path(path, sizeof path, o->ckpt_dir, s->job->rc->run_id);
+    ab_ckpt_header h;
+    if (ab_ckpt_peek(path, &h) == AB_OK && !strcmp(h.run_id, s->job->rc->run_id))
+        fprintf(stderr, "run %d (%s): epoch %u/%u, checkpointed\n", s->job->index, s->job->rc->run_id, h.epoch,
+                h.epochs);
+    else
+        fprintf(stderr, "run %d (%s): stopped, no checkpoint\n", s->job->index, s->job->rc->run_id);
 }
+
+static int stopped_worker(int status) { return WIFEXITED(status) && WEXITSTATUS(status) == EXIT_STOPPED; }
 
 ab_pool_result ab_pool_run(ab_job *jobs, int n, const ab_pool_opts *o)
 {
@@ -328,7 +399,7 @@ ab_pool_result ab_pool_run(ab_job *jobs, int n, const ab_pool_opts *o)
         while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
             for (int i = 0; i < nslots; i++) {
                 if (slots[i].pid != pid) continue;
-                if (stopped_with_us(status)) drop_slot(o, &slots[i]);
+                if (stopped_worker(status) || stopped_with_us(status)) drop_slot(o, &slots[i], status, &r);
                 else finish_slot(&slots[i], status, o, &r, &p);
                 running--;
             }
@@ -339,7 +410,8 @@ ab_pool_result ab_pool_run(ab_job *jobs, int n, const ab_pool_opts *o)
         }
     }
     if (g_stop) {
-        /* stop every worker, wait for it, and leave no partial file behind */
+        /* stop every worker (each checkpoints after its current step), wait
+         * for it, and leave no partial file behind */
         for (int i = 0; i < nslots; i++)
             if (slots[i].pid) kill(-slots[i].pid, SIGTERM);
         for (int i = 0; i < nslots; i++) {
@@ -349,11 +421,13 @@ ab_pool_result ab_pool_run(ab_job *jobs, int n, const ab_pool_opts *o)
             if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
                 finish_slot(&slots[i], status, o, &r, &p); /* it finished just in time */
             } else {
-                drop_slot(o, &slots[i]);
+                drop_slot(o, &slots[i], status, &r);
             }
         }
-        r.interrupted = 1;
+        r.signal = g_stop;
+        if (!r.interrupted) r.interrupted = 1;
     }
+    if (o->ckpt_dir) rmdir(o->ckpt_dir); /* when no checkpoint is left in it */
     if (o->live && !o->quiet) draw_live(&p, slots, nslots, &r);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);

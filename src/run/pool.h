@@ -1,11 +1,14 @@
 /* pool.h: runs jobs in forked worker processes, at most `workers` at once.
  * Each job trains one run and writes DIR/runs/<run_id>.json itself; a
  * worker that crashes, is killed, or exits non-zero is recorded by the
- * parent as a failed run. SIGINT/SIGTERM stop every worker, remove their
- * temporary files and return with interrupted set (a worker killed by
- * SIGTERM or SIGINT just before the parent gets its own, as when Slurm
- * cancels the job, is interrupted too, not failed). Progress goes to stderr
- * (a live display on a terminal, one line per finished run otherwise). */
+ * parent as a failed run. SIGINT/SIGTERM stop every worker (SIGTERM: each
+ * finishes its current step and writes its checkpoint, when checkpoints are
+ * on), remove their temporary files and return with interrupted set (a
+ * worker stopped by SIGTERM or SIGINT on its own or just before the parent
+ * gets its own, as when Slurm cancels the job, is interrupted too, not
+ * failed). Workers get SIGTERM when the parent dies (PR_SET_PDEATHSIG), so
+ * they never outlive it. Progress goes to stderr (a live display on a
+ * terminal, one line per finished run otherwise). */
 #ifndef AB_POOL_H
 #define AB_POOL_H
 
@@ -29,6 +32,8 @@ typedef struct {
 
 typedef struct {
     const char *runs_dir;
+    const char *ckpt_dir;      /* DIR/checkpoints; NULL: no checkpoints */
+    int resume;                /* runs go on from their checkpoints (--resume) */
     const char *version;
     int workers;
     int live;                  /* 1: redraw a live display on stderr (a terminal) */
@@ -36,7 +41,9 @@ typedef struct {
 } ab_pool_opts;
 
 typedef struct {
-    int ok, diverged, failed, interrupted;
+    int ok, diverged, failed;
+    int interrupted;           /* runs interrupted (stopped, or killed with this process); >= 1 after a signal */
+    int signal;                /* the signal that stopped the pool (SIGINT, SIGTERM), 0 when none */
 } ab_pool_result;
 
 ab_pool_result ab_pool_run(ab_job *jobs, int n, const ab_pool_opts *o);

@@ -10,6 +10,8 @@
  * file decides what is measured and how it is named. */
 #include "train_run.h"
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -17,7 +19,9 @@
 #include "../core/blas.h"
 #include "../core/probe.h"
 #include "../core/trainer.h"
+#include "checkpoint.h"
 #include "json_num.h"
+#include "run_state.h"
 #include "source_id.h"
 
 static double now(void)
@@ -220,8 +224,130 @@ static cJSON *epoch_json(int epoch, const eval_result *ev, double running_loss, 
     return e;
 }
 
+/* The trainer, the probes and the best epoch's copy of one run, as at its
+ * start (engine_close frees them). */
+static ab_status engine_open(ab_trainer *t, ab_probe *probe, step_probe *sp, float **best,
+                             const ab_run_config *rc, const ab_model_spec *model, const ab_dataset *d,
+                             ab_error *err)
+{
+    long n_train = d->train.n;
+    memset(probe, 0, sizeof *probe);
+    memset(&sp->probe, 0, sizeof sp->probe);
+    *best = NULL;
+    if (ab_trainer_init(t, model, &rc->optim, rc->batch_size, n_train, rc->seed, err) != AB_OK) return AB_ERR_ARG;
+    if (ab_trainer_set_augment(t, rc->data.augment_flip, rc->data.augment_crop, err) != AB_OK) {
+        ab_trainer_free(t);
+        return AB_ERR_ARG;
+    }
+    ab_trainer_set_bytes(t, d->train.x, d->train.x8, d->train.x8_table);
+    if (d->val.n > 0) *best = malloc(t->net.n_params * sizeof **best);
+    if (ab_probe_init(probe, &t->net, err) != AB_OK ||
+        (rc->probe.every_steps > 0 && ab_probe_init(&sp->probe, &t->net, err) != AB_OK) ||
+        (d->val.n > 0 && !*best)) {
+        if (d->val.n > 0 && !*best) ab_fail(err, AB_ERR_NOMEM, "out of memory for the best parameters");
+        ab_probe_free(probe);
+        ab_probe_free(&sp->probe);
+        free(*best);
+        ab_trainer_free(t);
+        return AB_ERR_NOMEM;
+    }
+    t->warmup_steps = rc->schedule.warmup_steps;
+    if (rc->probe.every_steps > 0) {
+        t->every_steps = rc->probe.every_steps;
+        t->on_step = on_step;
+        t->on_step_ctx = sp;
+    }
+    return AB_OK;
+}
+
+static void engine_close(ab_trainer *t, ab_probe *probe, step_probe *sp, float *best)
+{
+    ab_probe_free(probe);
+    ab_probe_free(&sp->probe);
+    free(best);
+    ab_trainer_free(t);
+}
+
+static void note(ab_run_ctl *ctl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(ab_run_ctl *ctl, const char *fmt, ...)
+{
+    if (!ctl || !ctl->note) return;
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    ctl->note(ctl->ctx, msg);
+}
+
+/* Writes the checkpoint of s: epochs completed, and whether an epoch is in
+ * progress. */
+static ab_status save_checkpoint(const ab_run_ctl *ctl, const ab_run_config *rc, const char *version,
+                                 ab_run_state *s, double t_start, ab_error *err)
+{
+    ab_ckpt_header h = {.format = AB_CKPT_FORMAT, .epoch = (uint32_t)s->epoch, .epochs = (uint32_t)rc->epochs,
+                        .in_epoch = (uint32_t)s->t->ep.active};
+    ab_ckpt_identity(h.identity, sizeof h.identity, version);
+    snprintf(h.run_id, sizeof h.run_id, "%s", rc->run_id);
+    s->elapsed = now() - t_start;
+    unsigned char *payload;
+    size_t len;
+    if (ab_run_state_save(s, &payload, &len, err) != AB_OK) return AB_ERR_NOMEM;
+    ab_status st = ab_ckpt_write(ctl->ckpt_dir, &h, payload, len, err);
+    free(payload);
+    return st;
+}
+
+/* Reads the run's checkpoint into s (its trainer and probes) and the
+ * document's arrays. 1 when the run goes on from it; 0 when there is none
+ * or it cannot be used: what is wrong goes to ctl->note, and s's engine may
+ * be partly overwritten (the caller starts it again). */
+static int load_checkpoint(ab_run_ctl *ctl, const ab_run_config *rc, const char *version, ab_run_state *s,
+                           cJSON *doc)
+{
+    char path[4200], identity[256];
+    ab_ckpt_path(path, sizeof path, ctl->ckpt_dir, rc->run_id);
+    ab_ckpt_identity(identity, sizeof identity, version);
+    unsigned char *buf;
+    ab_ckpt_header h;
+    const unsigned char *payload;
+    size_t plen;
+    int missing;
+    ab_error e = {{0}};
+    if (ab_ckpt_read(path, &buf, &h, &payload, &plen, &missing, &e) != AB_OK) {
+        if (!missing) note(ctl, "checkpoint %s: %s; ignored, the run starts from epoch 0", path, e.msg);
+        return 0;
+    }
+    int ok = 0;
+    cJSON *epochs = NULL, *steps = NULL;
+    if (strcmp(h.run_id, rc->run_id))
+        ab_fail(&e, AB_ERR_FORMAT, "a checkpoint of run %s", h.run_id);
+    else if (strcmp(h.identity, identity))
+        ab_fail(&e, AB_ERR_FORMAT, "written by another build (%s), this is %s", h.identity, identity);
+    else if (h.epochs != (uint32_t)rc->epochs)
+        ab_fail(&e, AB_ERR_FORMAT, "a checkpoint of a run of %u epochs, this one has %d", h.epochs, rc->epochs);
+    else {
+        s->epoch = (int)h.epoch;
+        ok = ab_run_state_load(s, payload, plen, &epochs, &steps, &e) == AB_OK &&
+             s->t->ep.active == (int)h.in_epoch;
+        if (ok) {
+            cJSON_ReplaceItemInObject(doc, "epochs", epochs);
+            s->epochs = epochs;
+            if (steps) cJSON_ReplaceItemInObject(doc, "steps", steps);
+            s->steps = steps;
+        } else if (!e.msg[0]) {
+            ab_fail(&e, AB_ERR_FORMAT, "its header and its state disagree on the epoch in progress");
+            cJSON_Delete(epochs);
+            cJSON_Delete(steps);
+        }
+    }
+    free(buf);
+    if (!ok) note(ctl, "checkpoint %s: %s; ignored, the run starts from epoch 0", path, e.msg);
+    return ok;
+}
+
 cJSON *ab_train_run(const ab_run_config *rc, const cJSON *resolved, const ab_dataset *d,
-                    const char *version, ab_progress_fn progress, void *ctx, ab_error *err)
+                    const char *version, ab_run_ctl *ctl, ab_error *err)
 {
     double t_start = now();
     ab_model_spec model = rc->model;
@@ -249,62 +375,76 @@ cJSON *ab_train_run(const ab_run_config *rc, const cJSON *resolved, const ab_dat
     step_probe sp;
     memset(&sp, 0, sizeof sp);
     float *best_params = NULL; /* the parameters of the best validation epoch */
-    if (ab_trainer_init(&t, &model, &rc->optim, rc->batch_size, n_train, rc->seed, err) != AB_OK) {
+    if (engine_open(&t, &probe, &sp, &best_params, rc, &model, d, err) != AB_OK) {
         free(subset_mem);
         return NULL;
     }
-    if (ab_trainer_set_augment(&t, rc->data.augment_flip, rc->data.augment_crop, err) != AB_OK) {
-        ab_trainer_free(&t);
-        free(subset_mem);
-        return NULL;
-    }
-    ab_trainer_set_bytes(&t, d->train.x, d->train.x8, d->train.x8_table);
     sp.n = probe_examples(rc, d, n_train, &sp.x);
-    if (d->val.n > 0) best_params = malloc(t.net.n_params * sizeof *best_params);
-    if (ab_probe_init(&probe, &t.net, err) != AB_OK ||
-        (rc->probe.every_steps > 0 && ab_probe_init(&sp.probe, &t.net, err) != AB_OK) ||
-        (d->val.n > 0 && !best_params)) {
-        if (d->val.n > 0 && !best_params) ab_fail(err, AB_ERR_NOMEM, "out of memory for the best parameters");
-        ab_probe_free(&probe);
-        ab_probe_free(&sp.probe);
-        free(best_params);
-        ab_trainer_free(&t);
-        free(subset_mem);
-        return NULL;
-    }
-    t.warmup_steps = rc->schedule.warmup_steps;
 
     cJSON *doc = ab_run_doc_new(rc->run_id, resolved, version, rc->blas_threads, "ok", NULL);
     cJSON *epochs = cJSON_AddArrayToObject(doc, "epochs");
     if (rc->probe.every_steps > 0) {
         sp.steps = cJSON_AddArrayToObject(doc, "steps");
-        t.every_steps = rc->probe.every_steps;
-        t.on_step = on_step;
-        t.on_step_ctx = &sp;
         /* step 0: at initialisation, at the rate of the first step */
         double lr0 = ab_schedule_lr(&rc->schedule, 0, rc->epochs) * ab_warmup_factor(1, t.warmup_steps);
         cJSON_AddItemToArray(sp.steps, step_json(&sp, &t.net, 0, (float)lr0, NAN));
     } else {
         cJSON_AddNullToObject(doc, "steps");
     }
-    double best_train = NAN;
+    ab_run_state rs = {.t = &t, .probe = &probe, .step_probe = sp.steps ? &sp.probe : NULL,
+                       .best_params = best_params, .epochs = epochs, .steps = sp.steps, .epoch = -1,
+                       .best_epoch = -1, .best_val = -1.0, .best_train = NAN};
+    int checkpoints = ctl && ctl->ckpt_dir && rc->checkpoint_every > 0;
+    int first_epoch = 0;
+    ab_run_state fresh = rs;
+    if (checkpoints && ctl->resume) {
+        if (load_checkpoint(ctl, rc, version, &rs, doc)) {
+            epochs = rs.epochs;
+            sp.steps = rs.steps;
+            first_epoch = rs.epoch + 1;
+            t_start -= rs.elapsed;
+            sp.seconds = rs.step_seconds;
+            note(ctl, "resumed from its checkpoint (epoch %d/%d%s)", rs.epoch, rc->epochs,
+                 t.ep.active ? " and part of the next" : "");
+            if (ctl->progress) ctl->progress(ctl->ctx, rs.epoch, rc->epochs, NAN);
+        } else {
+            /* a checkpoint that could not be used may have been read in part: start afresh */
+            engine_close(&t, &probe, &sp, best_params);
+            if (engine_open(&t, &probe, &sp, &best_params, rc, &model, d, err) != AB_OK) {
+                cJSON_Delete(doc);
+                free(subset_mem);
+                return NULL;
+            }
+            rs = fresh;
+            rs.best_params = best_params;
+        }
+    }
+    const volatile sig_atomic_t *stop = ctl ? ctl->stop : NULL;
+    t.stop = stop;
 
-    double train_seconds = 0.0, best_val = -1.0;
-    long trained_examples = 0;
-    int best_epoch = -1, diverged = 0, last_epoch = 0;
+    int diverged = 0, last_epoch = rs.epoch, stopped = 0;
     eval_result ev = {NAN, NAN, NAN, NAN, 0};
-    for (int epoch = 0; epoch <= rc->epochs; epoch++) {
+    for (int epoch = first_epoch; epoch <= rc->epochs; epoch++) {
         double lr = ab_schedule_lr(&rc->schedule, epoch > 0 ? epoch - 1 : 0, rc->epochs);
         double running = NAN, seconds = 0.0;
         double step_seconds = 0.0;
         if (epoch > 0) {
+            if (stop && *stop && !t.ep.active) {
+                stopped = 1; /* between epochs */
+                break;
+            }
             double t0 = now(), s0 = sp.seconds;
             sp.epoch = epoch;
-            ab_epoch_result er = ab_trainer_epoch(&t, d->train.x, d->train.y, n_train, (float)lr, rc->shuffle);
+            if (!t.ep.active) ab_trainer_epoch_start(&t, n_train, (float)lr, rc->shuffle);
+            ab_epoch_result er = ab_trainer_epoch_run(&t, d->train.x, d->train.y);
             step_seconds = sp.seconds - s0;
             seconds = now() - t0 - step_seconds;
-            train_seconds += seconds;
-            trained_examples += er.examples;
+            rs.train_seconds += seconds;
+            if (er.stopped) {
+                stopped = 1; /* after a step, the epoch in progress */
+                break;
+            }
+            rs.trained_examples += er.examples;
             running = er.loss;
             diverged = er.diverged || !params_finite(&t.net);
         }
@@ -314,16 +454,37 @@ cJSON *ab_train_run(const ab_run_config *rc, const cJSON *resolved, const ab_dat
         if (!isfinite(ev.train_loss)) diverged = 1;
         cJSON_AddItemToArray(epochs, epoch_json(epoch, &ev, running, lr, seconds, eval_seconds,
                                                 layers_json(&t, &probe, epoch, diverged)));
-        last_epoch = epoch;
-        if (isfinite(ev.val_accuracy) && ev.val_accuracy > best_val) {
-            best_val = ev.val_accuracy;
-            best_epoch = epoch;
-            best_train = ev.train_accuracy;
+        last_epoch = rs.epoch = epoch;
+        if (isfinite(ev.val_accuracy) && ev.val_accuracy > rs.best_val) {
+            rs.best_val = ev.val_accuracy;
+            rs.best_epoch = epoch;
+            rs.best_train = ev.train_accuracy;
             memcpy(best_params, t.net.params, t.net.n_params * sizeof *best_params);
         }
-        if (progress) progress(ctx, epoch, rc->epochs, ev.train_loss);
+        if (ctl && ctl->progress) ctl->progress(ctl->ctx, epoch, rc->epochs, ev.train_loss);
         if (diverged) break;
+        if (checkpoints && epoch > 0 && epoch < rc->epochs && epoch % rc->checkpoint_every == 0) {
+            ab_error e = {{0}};
+            rs.step_seconds = sp.seconds;
+            if (save_checkpoint(ctl, rc, version, &rs, t_start, &e) != AB_OK) note(ctl, "%s", e.msg);
+        }
     }
+    if (stopped) {
+        /* SIGTERM: the state after the last step, for --resume */
+        rs.step_seconds = sp.seconds;
+        if (!checkpoints)
+            ab_fail(err, AB_ERR_ARG, "stopped in epoch %d of %d; checkpoints are off", rs.epoch + 1, rc->epochs);
+        else if (save_checkpoint(ctl, rc, version, &rs, t_start, err) == AB_OK)
+            ctl->checkpointed = 1;
+        ctl->stopped = 1;
+        cJSON_Delete(doc);
+        engine_close(&t, &probe, &sp, best_params);
+        free(subset_mem);
+        return NULL;
+    }
+    int best_epoch = rs.best_epoch;
+    double best_val = rs.best_val, best_train = rs.best_train, train_seconds = rs.train_seconds;
+    long trained_examples = rs.trained_examples;
 
     cJSON *fin = cJSON_AddObjectToObject(doc, "final");
     double test_loss = NAN, test_acc = NAN;
@@ -375,10 +536,7 @@ cJSON *ab_train_run(const ab_run_config *rc, const cJSON *resolved, const ab_dat
     ab_json_add_num(fin, "examples_per_second",
                     train_seconds > 0 ? trained_examples / train_seconds : NAN);
 
-    ab_probe_free(&probe);
-    ab_probe_free(&sp.probe);
-    free(best_params);
-    ab_trainer_free(&t);
+    engine_close(&t, &probe, &sp, best_params);
     free(subset_mem);
     return doc;
 }
