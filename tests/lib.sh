@@ -12,6 +12,9 @@
 #   act PREFIX ARGS...         run $ACTBENCH ARGS: sets $status, writes PREFIX.out, PREFIX.err
 #   expect_grep NAME TEXT FILE pass when FILE holds TEXT (a fixed string)
 #   untimed FILE               a result file without its timing fields
+#   workers_of PID             the PIDs of PID's children (actbench run's workers)
+#   have_worker PID            PID has a child
+#   wait_for SECONDS CMD...    polls CMD every 0.05 s until it succeeds (1 after SECONDS)
 set -eu
 LC_ALL=C
 export LC_ALL
@@ -58,3 +61,15 @@ expect_grep() {
 }
 # cJSON prints one field per line
 untimed() { grep -Ev '^[[:space:]]*"(seconds|eval_seconds|train_seconds|examples_per_second)(_mean|_std|_n)?":' "$1"; }
+workers_of() { ps -o pid= --ppid "$1" 2>/dev/null | tr -d ' '; }
+have_worker() { [ -n "$(workers_of "$1")" ]; }
+wait_for() {
+    n=$(($1 * 20))
+    shift
+    while [ "$n" -gt 0 ]; do
+        if "$@"; then return 0; fi
+        sleep 0.05
+        n=$((n - 1))
+    done
+    return 1
+}

@@ -20,19 +20,7 @@ count_status() { # dir status
 }
 # one line "name inode mtime" per run file
 stamps() { (cd "$1/runs" && stat -c '%n %i %y' *.json); }
-workers_of() { ps -o pid= --ppid "$1" 2>/dev/null | tr -d ' '; }
-wait_for() { # seconds command...: polls every 0.05 s until the command succeeds
-    n=$(($1 * 20))
-    shift
-    while [ "$n" -gt 0 ]; do
-        if "$@"; then return 0; fi
-        sleep 0.05
-        n=$((n - 1))
-    done
-    return 1
-}
 have_run_file() { ls "$1"/runs/*.json >/dev/null 2>&1; }
-have_worker() { [ -n "$(workers_of "$1")" ]; }
 
 # ---- help and version: exit 0, usage on stdout ----
 for args in "--help" "run --help" "validate --help"; do

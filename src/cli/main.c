@@ -23,7 +23,7 @@ static const char USAGE[] =
     "  -V, --version         show the version and the source it was built from\n"
     "\n"
     "exit codes: 0 ok, 1 a run failed (summarize: some run missing or failed),\n"
-    "2 usage or configuration error, 130 interrupted\n";
+    "2 usage or configuration error, 75 stopped by SIGTERM (resumable), 130 interrupted\n";
 
 int main(int argc, char **argv)
 {
