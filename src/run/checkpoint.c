@@ -19,6 +19,7 @@
 #include <zlib.h>
 #include "../core/blas.h"
 #include "result_dir.h"
+#include "source_id.h"
 
 static const char MAGIC[8] = {'A', 'C', 'T', 'B', 'C', 'K', 'P', 'T'};
 #define BYTE_ORDER_MARK 0x01020304u
@@ -43,7 +44,7 @@ void ab_ckpt_identity(char *buf, size_t size, const char *version)
 {
     char blas[200];
     ab_blas_describe(blas, sizeof blas);
-    snprintf(buf, size, "actbench %s, %s", version, blas);
+    snprintf(buf, size, "actbench %s (source %s), %s", version, ab_source_id(), blas);
 }
 
 static uint32_t checksum(const unsigned char *p, size_t n)

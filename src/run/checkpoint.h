@@ -19,7 +19,7 @@ typedef struct {
     uint32_t epoch;        /* epochs completed */
     uint32_t epochs;       /* epochs of the run */
     uint32_t in_epoch;     /* 1: saved after a step of epoch + 1 (a stop), 0: at the end of an epoch */
-    char identity[256];    /* the code that wrote it: actbench version and BLAS build */
+    char identity[256];    /* the code that wrote it: actbench version, source, BLAS build */
     char run_id[64];
 } ab_ckpt_header;
 
@@ -27,7 +27,9 @@ typedef struct {
  * this host uses while writing it (to clean up after a killed worker). */
 void ab_ckpt_path(char *buf, size_t size, const char *ckpt_dir, const char *run_id);
 void ab_ckpt_tmpname(char *buf, size_t size, const char *ckpt_dir, const char *run_id, long pid);
-/* The identity of this build: "actbench VERSION, BLAS DESCRIPTION". */
+/* The identity of this build: "actbench VERSION (source SOURCE_ID), BLAS
+ * DESCRIPTION" (source_id.h; the BLAS as the run file's environment.blas):
+ * a checkpoint is used only by the build that wrote it. */
 void ab_ckpt_identity(char *buf, size_t size, const char *version);
 
 /* Writes h and payload(len) to ckpt_dir/<h->run_id>.ckpt atomically,
