@@ -1,7 +1,9 @@
 /* resolve.c: one run's resolved configuration from a point of the sweep:
  * the keys that apply (schema `when` rules) with their values or defaults,
  * the required keys, and the rules between keys (rrelu bounds by form,
- * validation sizes, data.subset, probe set). Knows nothing of how points are enumerated. No I/O. */
+ * validation sizes, data.subset, probe set). data.validation is carved
+ * from the end of the training data before data.train_limit takes the
+ * first examples of the rest, so the two are independent. Knows nothing of how points are enumerated. No I/O. */
 #include <stdio.h>
 #include <string.h>
 #include "experiment.h"
@@ -31,11 +33,13 @@ static double num(const cJSON *run, const char *path)
     return cJSON_IsNumber(v) ? v->valuedouble : 0.0;
 }
 
-/* Where the value of the first of two paths that was written came from. */
+/* Where the value of the first of two paths that was written came from;
+ * a value given by --set first, since the conflict is the argument's. */
 static const ab_ynode *where(const ab_choice *c, const char *a, const char *b)
 {
-    const ab_ynode *n = c->at[ab_schema_index(a)];
-    if (!n && b) n = c->at[ab_schema_index(b)];
+    const ab_ynode *n = c->at[ab_schema_index(a)], *m = b ? c->at[ab_schema_index(b)] : NULL;
+    if (m && m->src && m->src->is_set && !(n && n->src && n->src->is_set)) return m;
+    if (!n) n = m;
     return n ? n : c->root;
 }
 
@@ -70,9 +74,6 @@ static ab_status check_rules(const cJSON *run, const ab_choice *c, ab_error *err
     if (ab_schema_rule("data.subset=random", run) && limit <= 0)
         return ab_ynode_fail(err, where(c, "data.subset", NULL), "data.subset",
                              "random draws data.train_limit examples per seed: set data.train_limit > 0");
-    if (limit > 0 && validation >= limit)
-        return ab_ynode_fail(err, where(c, "data.validation", "data.train_limit"), "data.validation",
-                             "must be less than data.train_limit (%.0f >= %.0f)", validation, limit);
     if (ab_config_get(run, "data.n_train") && validation >= num(run, "data.n_train"))
         return ab_ynode_fail(err, where(c, "data.validation", "data.n_train"), "data.validation",
                              "must be less than data.n_train (%.0f >= %.0f)", validation, num(run, "data.n_train"));

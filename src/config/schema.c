@@ -191,12 +191,31 @@ static void children(char *buf, size_t size, const char *parent)
     }
 }
 
+/* The full path of the setting whose last segment is word, or failing that
+ * is closest to it ("alpha": "model.alpha"), into buf ("" when none is). */
+static void full_path(char *buf, size_t size, const char *word)
+{
+    int best = -1, limit = (int)strlen(word) / 3;
+    if (limit < 2) limit = 2;
+    buf[0] = 0;
+    for (int i = 0; i < N_KEYS; i++) {
+        if (KEYS[i].part || KEYS[i].type == AB_K_GROUP) continue;
+        const char *dot = strrchr(KEYS[i].path, '.');
+        int d = ab_edit_distance(word, dot ? dot + 1 : KEYS[i].path);
+        if (d <= limit && (best < 0 || d < best)) {
+            best = d;
+            snprintf(buf, size, "%s", KEYS[i].path);
+        }
+    }
+}
+
 ab_status ab_schema_unknown(ab_error *err, const ab_ynode *at, const char *display,
                             const char *parent, const char *word)
 {
     char known[400], best[80], hint[120] = "";
     children(known, sizeof known, parent);
     ab_suggest(best, sizeof best, word, known);
+    if (!best[0]) full_path(best, sizeof best, word);
     if (best[0]) snprintf(hint, sizeof hint, "; did you mean '%s'?", best);
     if (!parent[0]) return ab_ynode_fail(err, at, display, "unknown key%s (known top-level keys: %s)", hint, known);
     return ab_ynode_fail(err, at, display, "unknown key%s (known keys of %s: %s)", hint, parent, known);

@@ -63,10 +63,23 @@ static void got(char *buf, size_t size, const ab_ynode *n)
     else snprintf(buf, size, "'%.60s%s'", n->text, strlen(n->text) > 60 ? "..." : "");
 }
 
+/* A quoted scalar that would be a number or a boolean without its quotes. */
+static int quoted_value(const ab_ynode *n)
+{
+    if (!is_scalar(n) || n->plain) return 0;
+    ab_ynode bare = *n;
+    bare.plain = 1;
+    double d;
+    int b;
+    return parse_float(&bare, &d) || parse_bool(&bare, &b);
+}
+
 static ab_status expected(ab_error *err, const ab_ynode *n, const char *display, const char *what)
 {
     char g[100];
     got(g, sizeof g, n);
+    if (quoted_value(n))
+        return ab_ynode_fail(err, n, display, "expected %s, got the quoted string %s: remove the quotes", what, g);
     return ab_ynode_fail(err, n, display, "expected %s, got %s", what, g);
 }
 
