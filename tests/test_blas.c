@@ -140,5 +140,17 @@ int main(void)
     CHECK(strncmp(desc, name, strlen(name)) == 0 &&
               sscanf(desc + strlen(name), "%d.%d", &major, &minor) == 2 && major >= 0 && minor >= 0,
           "ab_blas_describe of backend %s: \"%s\" (want \"%sX.Y ...\")", ab_blas_backend(), desc, name);
+    /* the slow-kernel warning's rule: OpenBLAS's generic kernels lack AVX2,
+     * its Haswell, Zen and SkylakeX kernels do not */
+    CHECK(ab_blas_core_lacks_avx2("Prescott"), "Prescott counted as an AVX2 kernel");
+    CHECK(ab_blas_core_lacks_avx2("Sandybridge"), "Sandybridge counted as an AVX2 kernel");
+    CHECK(!ab_blas_core_lacks_avx2("Haswell") && !ab_blas_core_lacks_avx2("SkylakeX") &&
+              !ab_blas_core_lacks_avx2("Zen") && !ab_blas_core_lacks_avx2("HASWELL"),
+          "an AVX2 kernel counted as generic");
+    char core[64] = "unset";
+    int slow = ab_blas_slow_kernels(core, sizeof core);
+    if (!strcmp(ab_blas_backend(), "onednn")) CHECK(!slow && !core[0], "oneDNN reported slow kernels '%s'", core);
+    else CHECK(core[0] && strcmp(core, "unset") && slow == (__builtin_cpu_supports("avx2") && ab_blas_core_lacks_avx2(core)),
+               "ab_blas_slow_kernels: %d for core '%s'", slow, core);
     return check_done("test_blas");
 }

@@ -3,6 +3,17 @@
  * reference. Both backends are row-major sgemm with the same arguments. */
 #include "blas.h"
 #include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+int ab_blas_core_lacks_avx2(const char *core)
+{
+    /* OpenBLAS's x86-64 kernels that use AVX2 or AVX-512 */
+    static const char *const AVX2[] = {"Haswell", "Zen", "SkylakeX", "Cooperlake", "SapphireRapids", "Excavator"};
+    for (size_t i = 0; i < sizeof AVX2 / sizeof AVX2[0]; i++)
+        if (!strcasecmp(core, AVX2[i])) return 0;
+    return 1;
+}
 
 #ifdef AB_BLAS_ONEDNN
 #include <dnnl.h>
@@ -22,6 +33,12 @@ void ab_gemm(int trans_a, int trans_b, int M, int N, int K, float alpha,
 void ab_blas_set_threads(int n) { omp_set_num_threads(n); }
 
 const char *ab_blas_backend(void) { return "onednn"; }
+
+int ab_blas_slow_kernels(char *core, int len)
+{
+    snprintf(core, (size_t)len, "%s", "");
+    return 0;
+}
 
 static const char *isa_name(dnnl_cpu_isa_t isa)
 {
@@ -63,6 +80,13 @@ void ab_gemm(int trans_a, int trans_b, int M, int N, int K, float alpha,
 void ab_blas_set_threads(int n) { openblas_set_num_threads(n); }
 
 const char *ab_blas_backend(void) { return "openblas"; }
+
+int ab_blas_slow_kernels(char *core, int len)
+{
+    snprintf(core, (size_t)len, "%s", openblas_get_corename());
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && ab_blas_core_lacks_avx2(core);
+}
 
 /* openblas_get_config() starts with "OpenBLAS 0.3.21" */
 void ab_blas_describe(char *buf, int len)

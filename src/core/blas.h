@@ -21,5 +21,13 @@ const char *ab_blas_backend(void);
  * Haswell)" or "oneDNN 2.6.3 (isa avx512_core_amx, OpenMP)". Starts no
  * thread: safe in a parent that forks. */
 void ab_blas_describe(char *buf, int len);
+/* 1 when OpenBLAS chose a kernel without AVX2 (its generic Prescott
+ * kernels, for a processor it does not know) on a processor that has
+ * AVX2: 3-4 times slower than its Haswell kernels. The kernel's name goes
+ * into core. Always 0 for oneDNN, which picks its kernels from cpuid. */
+int ab_blas_slow_kernels(char *core, int len);
+/* 1 when an OpenBLAS kernel named core has no AVX2 (the rule of
+ * ab_blas_slow_kernels, apart from the processor). */
+int ab_blas_core_lacks_avx2(const char *core);
 
 #endif
