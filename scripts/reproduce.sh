@@ -28,8 +28,10 @@ status=0
 for name in "$@"; do
     [ -f "configs/$name.yaml" ] || { echo "reproduce.sh: configs/$name.yaml: no such experiment" >&2; exit 2; }
     # shellcheck disable=SC2086
-    "$ACTBENCH" run "configs/$name.yaml" $jobs --resume > /dev/null || status=$?
+    # the committed results: written here only, with an explicit -o (run's
+    # default, runs/<name>, is git-ignored)
     dir=results/$name
+    "$ACTBENCH" run "configs/$name.yaml" $jobs -o "$dir" --resume > /dev/null || status=$?
     "$ACTBENCH" report "$dir" > "$dir/report.txt"
     "$ACTBENCH" report "$dir" --csv > "$dir/report.csv"
     "$ACTBENCH" report "$dir" --json > "$dir/report.json"

@@ -24,7 +24,7 @@ then 'actbench report' over those directories. Finished runs are kept
                 exists, else configs/quick.yaml); its variants are dropped
   ALPHA...      slopes (default: 0 0.01 0.05 0.1 0.2 0.3 0.5)
   -j N          worker processes of each 'actbench run' (default: its own)
-  -o OUTDIR     parent result directory (default: results/sweep_alpha)
+  -o OUTDIR     parent result directory (default: runs/sweep_alpha)
   --set K=V     extra override passed to every run, e.g. --set train.epochs=2
                 (repeatable; --set=K=V also works)
   -q            no progress from 'actbench run'
@@ -46,7 +46,7 @@ die_usage() {
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 ACTBENCH=${ACTBENCH:-$root/actbench}
-outdir=results/sweep_alpha
+outdir=runs/sweep_alpha
 jobs=""
 quiet=""
 config=""

@@ -47,7 +47,12 @@ usage_error "-j 0" "$small" -j 0 -o u2
 usage_error "--shard 2/2" "$small" --shard 2/2 -o u3
 usage_error "--resume with --force" "$small" --resume --force -o u4
 usage_error "missing CONFIG.yaml" -o u5
-for d in u1 u2 u3 u4 u5; do
+usage_error "--jobs=x" "$small" --jobs=x -o u6
+usage_error "-j with no value" "$small" -o u7 -j
+expect_grep "-j with no value: names -j" "-j needs a whole number" usage.err
+usage_error "unknown option in a cluster" "$small" -qx -o u8
+expect_grep "unknown option in a cluster: names -x" "unknown option '-x'" usage.err
+for d in u1 u2 u3 u4 u5 u6 u7 u8; do
     if [ -e "$d" ]; then fail "a usage error created $d"; else pass; fi
 done
 
@@ -63,6 +68,28 @@ act dry run "$small" --dry-run -o dry
 expect "--dry-run exit status" "$status" 0
 if cmp -s dry.out val.lines; then pass; else fail "--dry-run stdout differs from validate's run lines: $(head -c 300 dry.out)"; fi
 if [ -e dry ]; then fail "--dry-run created its directory"; else pass; fi
+
+# ---- options as getopt_long reads them: --jobs=N, --output=DIR, -qjN ----
+for form in "--jobs=2 --output=form1" "--jobs 2 --output form2" "-qj2 -oform3" "-j2 -q -o form4"; do
+    dir=$(echo "$form" | sed 's/.*form/form/')
+    # shellcheck disable=SC2086
+    act form run "$small" $form --dry-run
+    expect "option forms '$form': exit status $(head -c 200 form.err)" "$status" 0
+    expect_grep "option forms '$form': the directory" "already finished in $dir)" form.err
+done
+act form run "$small" "--set=name=renamed" --dry-run -o form5
+expect_grep "--set=KEY=VALUE" "experiment renamed:" form.err
+
+# ---- without -o, run writes runs/<name>, which git ignores, never results/ ----
+mkdir default_dir
+(cd default_dir && "$ACTBENCH" run "$small" -q -j 2 >../default.out 2>../default.err) || true
+if [ -s default_dir/runs/cli_small/summary.json ] && [ ! -e default_dir/results ]; then
+    pass
+else
+    fail "run without -o: no runs/cli_small/summary.json: $(ls -R default_dir | head -n 5)"
+fi
+expect "run without -o: stdout" "$(cat default.out)" "runs/cli_small/summary.json"
+if grep -qx '/runs/' "$root/.gitignore"; then pass; else fail ".gitignore does not ignore /runs/"; fi
 
 # ---- -j 1 and -j 2: the same runs and the same numbers ----
 act j1 run "$small" -j 1 -o j1
@@ -87,7 +114,8 @@ done
 untimed j1/summary.json >a.json
 untimed j2/summary.json >b.json
 if cmp -s a.json b.json; then pass; else fail "summary.json differs between -j 1 and -j 2:"; diff a.json b.json | head -n 10; fi
-expect_grep "progress on stderr" "run 6/6 " j2.err
+expect_grep "progress on stderr: the run's settings, not its ID" "(model.activation=" j2.err
+expect_grep "progress on stderr: how many are done" "6 of 6 done)" j2.err
 if grep -q "$(printf '\033')" j2.err; then fail "no terminal, yet escape codes on stderr"; else pass; fi
 
 # ---- on a terminal (script(1) gives one): the live display ----
@@ -97,12 +125,12 @@ if command -v script >/dev/null 2>&1; then
     expect "run on a terminal: exit status" "$status" 0
     expect_grep "live display: runs done of total, elapsed, eta" "runs 6/6 done (0 diverged, 0 failed)  elapsed" tty.out
     # which slot is busy when the display redraws depends on timing: any worker's line will do
-    if grep -Eq '^(.\[K)?  worker [12]: run [0-9]+ \([0-9a-f]{16}\) epoch [0-9]+/[0-9]+' tty.out; then
+    if grep -Eq '^(.\[K)?  worker [12]: run [0-9]+ \([a-z._]+=[^)]*\) epoch [0-9]+/[0-9]+' tty.out; then
         pass
     else
-        fail "live display: each worker's run and epoch: no 'worker N: run I (ID) epoch E/T' line in: $(head -c 400 tty.out)"
+        fail "live display: each worker's run and epoch: no 'worker N: run I (SETTINGS) epoch E/T' line in: $(head -c 400 tty.out)"
     fi
-    if grep -q "^run 1/6 " tty.out; then fail "a terminal got the one-line-per-run progress"; else pass; fi
+    if grep -q "^run [0-9]* (" tty.out; then fail "a terminal got the one-line-per-run progress"; else pass; fi
 else
     skip "live display" "script(1) not installed"
 fi
@@ -129,9 +157,17 @@ if [ -s other.out ]; then fail "a refused run printed on stdout"; else pass; fi
 act again run "$small" -o j1
 expect "same experiment without --resume: exit status" "$status" 2
 expect_grep "same experiment without --resume: hint" "--resume" again.err
+# a dry run predicts the refusal: the same message and exit status
+act dryagain run "$small" -o j1 --dry-run
+expect "--dry-run of a refused run: exit status" "$status" 2
+expect "--dry-run of a refused run: message" "$(cat dryagain.err)" "$(cat again.err)"
+if [ -s dryagain.out ]; then fail "--dry-run of a refused run printed run lines"; else pass; fi
+act dryresume run "$small" -o j1 --dry-run --resume
+expect "--dry-run --resume: exit status" "$status" 0
+expect_grep "--dry-run --resume: nothing would run" "0 of 6 runs would run (6 already finished in j1)" dryresume.err
 act resume run "$small" -o j1 --resume
 expect "--resume with every run finished: exit status" "$status" 0
-expect "--resume with every run finished: runs run" "$(grep -c '^run [0-9]*/' resume.err || true)" 0
+expect "--resume with every run finished: runs run" "$(grep -c '^run [0-9]* (' resume.err || true)" 0
 stamps j1 >after
 if cmp -s before after; then pass; else fail "refused runs or --resume rewrote run files"; fi
 
@@ -186,10 +222,14 @@ for f in int/runs/*.json; do
         fail "SIGINT: $f is not a complete ok run file"
     fi
 done
+expect_grep "SIGINT: how many runs remain" "interrupted: $((6 - done_runs)) of 6 runs remain" int.err
+resume_cmd=$(grep -A1 'runs remain; to finish them:' int.err | tail -n 1 | sed 's/^  actbench /"$ACTBENCH" /')
+case $resume_cmd in *" -o int --resume") pass ;; *) fail "SIGINT: the resume command: '$resume_cmd'" ;; esac
 stamps int >before
-act resume2 run "$long" -j 2 -o int --resume
+status=0
+eval "$resume_cmd -j 2" >resume2.out 2>resume2.err || status=$?
 expect "--resume after SIGINT: exit status" "$status" 0
-expect "--resume after SIGINT: runs run" "$(grep -c '^run [0-9]*/' resume2.err || true)" $((6 - done_runs))
+expect "--resume after SIGINT: runs run" "$(grep -c '^run [0-9]* (' resume2.err || true)" $((6 - done_runs))
 expect "--resume after SIGINT: ok runs" "$(count_status int ok)" 6
 stamps int | grep -F -f before >after || true
 if cmp -s before after; then pass; else fail "--resume rewrote finished run files:"; diff before after | head -n 6; fi

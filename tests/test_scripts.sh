@@ -84,7 +84,7 @@ check "sweep reports every alpha" has "^report $tmp/o/alpha_0 $tmp/o/alpha_0.1 $
 in_tmp() { (cd "$tmp" && "$@"); }
 run "sweep defaults" 0 in_tmp env ACTBENCH="$tmp/stub.sh" sh "$SWEEP"
 if [ -f "$root/configs/alpha_sweep.yaml" ]; then def=alpha_sweep.yaml; else def=quick.yaml; fi
-check "sweep default config and alphas" test "$(grep -c "^run $root/configs/$def .* -o results/sweep_alpha/alpha_" "$tmp/stub.log")" = 7
+check "sweep default config and alphas" test "$(grep -c "^run $root/configs/$def .* -o runs/sweep_alpha/alpha_" "$tmp/stub.log")" = 7
 
 # ---- sweep_alpha.sh: a real sweep
 out=$tmp/sweep

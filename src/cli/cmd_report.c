@@ -1,16 +1,22 @@
-/* cmd_report.c: 'actbench report DIR... [--csv | --json] [--baseline ACT]':
+/* cmd_report.c: 'actbench report DIR... [--wide | --csv | --json] [--baseline ACT]':
  * parses the arguments, reads and pools the runs, and prints the report
  * (src/report/report.h) as text, CSV or JSON on stdout; errors on stderr. */
+#include <dirent.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "../report/report.h"
+#include "../report/summary.h"
+#include "../run/result_dir.h"
 #include "../run/json_alloc.h"
 #include "commands.h"
 #include "exit_codes.h"
 
 static const char USAGE[] =
-    "usage: actbench report DIR... [--csv | --json] [--baseline ACTIVATION]\n"
+    "usage: actbench report DIR... [--wide | --csv | --json] [--baseline ACTIVATION]\n"
     "\n"
     "Compare the runs of one or more result directories (DIR/runs/*.json; a DIR\n"
     "may also hold result directories, and several DIRs are pooled, a run ID\n"
@@ -21,11 +27,15 @@ static const char USAGE[] =
     "supports, contradicts or cannot tell (p-values Holm-adjusted within each\n"
     "claim). A run file that cannot be read, is not JSON, lacks a field the\n"
     "report needs or belongs to another experiment is named on stderr and left\n"
-    "out. docs/report.md has the rules.\n"
+    "out. A result directory whose manifest (experiment.json) lists runs that\n"
+    "have not finished is named on stderr with the 'run --resume' command that\n"
+    "finishes them. docs/report.md has the rules.\n"
     "\n"
     "options:\n"
     "  --csv                  print the variant table as CSV\n"
     "  --json                 print variants and claims as JSON\n"
+    "  --wide                 the variant table in one piece however wide, no line\n"
+    "                         wrapped (by default the text fits 100 columns)\n"
     "  --baseline ACTIVATION  the activation the table compares with (default relu;\n"
     "                         the claims always compare with relu)\n"
     "  -h, --help             show this help\n"
@@ -47,40 +57,116 @@ static int usage_error(const char *msg, const char *arg)
 
 typedef struct {
     char **dirs;
-    int n_dirs, csv, json;
+    int n_dirs, csv, json, wide;
     const char *baseline;
 } report_args;
 
 /* Returns -1 to go on, or an exit code. */
 static int parse_args(report_args *a, int argc, char **argv)
 {
-    int options = 1;
-    for (int i = 1; i < argc; i++) {
-        const char *s = argv[i];
-        if (options && (!strcmp(s, "-h") || !strcmp(s, "--help"))) {
+    enum { OPT_CSV = 256, OPT_JSON, OPT_BASELINE, OPT_WIDE };
+    static const struct option LONG[] = {{"help", no_argument, NULL, 'h'},
+                                         {"csv", no_argument, NULL, OPT_CSV},
+                                         {"json", no_argument, NULL, OPT_JSON},
+                                         {"wide", no_argument, NULL, OPT_WIDE},
+                                         {"baseline", required_argument, NULL, OPT_BASELINE},
+                                         {NULL, 0, NULL, 0}};
+    int c;
+    char name[64];
+    opterr = 0;
+    optind = 0;
+    while ((c = getopt_long(argc, argv, ":h", LONG, NULL)) != -1) {
+        switch (c) {
+        case 'h':
             fputs(USAGE, stdout);
             return AB_EXIT_OK;
-        } else if (options && !strcmp(s, "--csv")) {
+        case OPT_CSV:
             a->csv = 1;
-        } else if (options && !strcmp(s, "--json")) {
+            break;
+        case OPT_JSON:
             a->json = 1;
-        } else if (options && !strcmp(s, "--baseline")) {
-            if (i + 1 >= argc) return usage_error("%s needs an activation name", s);
-            a->baseline = argv[++i];
-        } else if (options && !strncmp(s, "--baseline=", 11)) {
-            a->baseline = s + 11;
-        } else if (options && !strcmp(s, "--")) {
-            options = 0;
-        } else if (options && s[0] == '-' && s[1]) {
-            return usage_error("unknown option '%s'", s);
-        } else {
-            a->dirs[a->n_dirs++] = argv[i];
+            break;
+        case OPT_WIDE:
+            a->wide = 1;
+            break;
+        case OPT_BASELINE:
+            a->baseline = optarg;
+            break;
+        case ':':
+            return usage_error("%s needs an activation name", ab_option_name(name, sizeof name, optopt, argv[optind - 1]));
+        default:
+            return usage_error("unknown option '%s'", ab_option_name(name, sizeof name, optopt, argv[optind - 1]));
         }
     }
+    for (int i = optind; i < argc; i++) a->dirs[a->n_dirs++] = argv[i];
     if (a->csv && a->json) return usage_error("%s", "--csv and --json exclude each other");
     if (!a->n_dirs) return usage_error("%s", "no result directory given");
     if (!a->baseline[0] || strlen(a->baseline) > 60) return usage_error("bad --baseline '%s'", a->baseline);
     return -1;
+}
+
+/* A DIR that is a file: report reads result directories, not experiments. */
+static int check_dirs(const report_args *a)
+{
+    for (int i = 0; i < a->n_dirs; i++) {
+        struct stat st;
+        if (stat(a->dirs[i], &st) == 0 && !S_ISDIR(st.st_mode)) {
+            fprintf(stderr, "actbench report: %s is a file, not a result directory: report reads the directory "
+                            "that 'actbench run' wrote (its -o DIR, default %s/<name>)%s\n", a->dirs[i],
+                    AB_DEFAULT_RUNS_DIR, strstr(a->dirs[i], ".yaml") || strstr(a->dirs[i], ".yml")
+                    ? "; to train an experiment file: actbench run FILE" : "");
+            return AB_EXIT_USAGE;
+        }
+    }
+    return -1;
+}
+
+/* dir's manifest lists runs that have not finished: say how many, and the
+ * command that finishes them. */
+static void note_unfinished(const char *dir)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/experiment.json", dir);
+    if (access(path, F_OK) != 0) return;
+    ab_dir_state st;
+    ab_error err = {{0}};
+    if (ab_dir_scan(dir, NULL, AB_VERSION, &st, &err) != AB_OK) return;
+    int left = st.missing + st.failed + st.damaged;
+    if (st.expected > 0 && left > 0) {
+        cJSON *man = NULL;
+        ab_error merr = {{0}};
+        const char *config = NULL;
+        if (ab_manifest_read(dir, &man, &merr) == AB_OK)
+            config = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(man, "config"));
+        fprintf(stderr, "actbench report: %s: %d of the %d runs of its experiment have not finished (%d missing, "
+                        "%d failed, %d damaged); the report covers the others. To finish them: actbench run %s "
+                        "-o %s --resume (with the same --set options)\n",
+                dir, left, st.expected, st.missing, st.failed, st.damaged, config ? config : "CONFIG.yaml", dir);
+        cJSON_Delete(man);
+    }
+    ab_dir_state_free(&st);
+}
+
+/* note_unfinished for each DIR, or for each result directory in it. */
+static void note_unfinished_all(const report_args *a)
+{
+    for (int i = 0; i < a->n_dirs; i++) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/experiment.json", a->dirs[i]);
+        if (access(path, F_OK) == 0) {
+            note_unfinished(a->dirs[i]);
+            continue;
+        }
+        DIR *d = opendir(a->dirs[i]);
+        struct dirent *de;
+        while (d && (de = readdir(d))) {
+            if (de->d_name[0] == '.') continue;
+            char child[4200];
+            snprintf(child, sizeof child, "%s/%s", a->dirs[i], de->d_name);
+            note_unfinished(child);
+        }
+        if (d) closedir(d);
+    }
 }
 
 /* The report in the chosen format, in memory first so that a failure
@@ -96,7 +182,8 @@ static int print_report(const ab_report *r, const report_args *a, unsigned long 
         len = text ? strlen(text) : 0;
     } else {
         FILE *f = open_memstream(&text, &len);
-        int bad = !f || (a->csv ? ab_report_print_csv(f, r) : ab_report_print_text(f, r));
+        int bad = !f || (a->csv ? ab_report_print_csv(f, r)
+                                : ab_report_print_text_width(f, r, a->wide ? 0 : AB_REPORT_COLUMNS));
         if (f && fclose(f)) bad = 1;
         if (bad) {
             free(text);
@@ -115,12 +202,13 @@ static int print_report(const ab_report *r, const report_args *a, unsigned long 
 
 int cmd_report(int argc, char **argv)
 {
-    report_args a = {calloc((size_t)argc + 1, sizeof(char *)), 0, 0, 0, "relu"};
+    report_args a = {.dirs = calloc((size_t)argc + 1, sizeof(char *)), .baseline = "relu"};
     if (!a.dirs) {
         fprintf(stderr, "actbench report: out of memory\n");
         return AB_EXIT_USAGE;
     }
     int code = parse_args(&a, argc, argv);
+    if (code < 0) code = check_dirs(&a);
     if (code >= 0) {
         free(a.dirs);
         return code;
@@ -129,6 +217,7 @@ int cmd_report(int argc, char **argv)
     ab_error err = {""};
     ab_run_set set = {0};
     int st = ab_report_read(&set, a.dirs, a.n_dirs, &err);
+    if (!st) note_unfinished_all(&a);
     free(a.dirs);
     if (st) {
         fprintf(stderr, "actbench report: %s\n", err.msg);

@@ -2,6 +2,7 @@
  * DIR/runs (src/report/summary.c) and lists the runs of the experiment's
  * manifest that are missing, failed or damaged: what the shards of a job
  * array left, once they have all ended. */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,26 +46,29 @@ static int usage_error(const char *msg, const char *arg)
 
 int cmd_summarize(int argc, char **argv)
 {
+    static const struct option LONG[] = {{"help", no_argument, NULL, 'h'},
+                                         {"quiet", no_argument, NULL, 'q'},
+                                         {NULL, 0, NULL, 0}};
     const char *dir = NULL;
-    int quiet = 0, options = 1;
-    for (int i = 1; i < argc; i++) {
-        const char *s = argv[i];
-        if (options && (!strcmp(s, "-h") || !strcmp(s, "--help"))) {
+    int quiet = 0, c;
+    char name[64];
+    opterr = 0;
+    optind = 0;
+    while ((c = getopt_long(argc, argv, "hq", LONG, NULL)) != -1) {
+        if (c == 'h') {
             fputs(USAGE, stdout);
             return AB_EXIT_OK;
-        } else if (options && (!strcmp(s, "-q") || !strcmp(s, "--quiet"))) {
+        } else if (c == 'q') {
             quiet = 1;
-        } else if (options && !strcmp(s, "--")) {
-            options = 0;
-        } else if (options && s[0] == '-' && s[1]) {
-            return usage_error("unknown option '%s'", s);
-        } else if (dir) {
-            return usage_error("one DIR expected, got another: '%s'", s);
-        } else if (!s[0] || strlen(s) > 3000) {
-            return usage_error("bad directory name '%.100s'", s);
         } else {
-            dir = s;
+            return usage_error("unknown option '%s'", ab_option_name(name, sizeof name, optopt, argv[optind - 1]));
         }
+    }
+    for (int i = optind; i < argc; i++) {
+        const char *s = argv[i];
+        if (dir) return usage_error("one DIR expected, got another: '%s'", s);
+        if (!s[0] || strlen(s) > 3000) return usage_error("bad directory name '%.100s'", s);
+        dir = s;
     }
     if (!dir) return usage_error("%s", "missing DIR");
     ab_dir_state st;

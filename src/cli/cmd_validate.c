@@ -2,6 +2,7 @@
  * loads an experiment through the config module, prints its runs (or their
  * resolved configurations as JSON) and trains nothing. Errors go to stderr
  * as one line, exit status 2. */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,34 +68,38 @@ static int print_json(const ab_experiment *e)
 int cmd_validate(int argc, char **argv)
 {
     const char *config = NULL;
-    int json = 0, n_sets = 0, options = 1;
+    int json = 0, n_sets = 0;
     char **sets = calloc((size_t)argc + 1, sizeof *sets);
     if (!sets) {
         fputs("actbench validate: out of memory\n", stderr);
         return AB_EXIT_USAGE;
     }
-    int code = -1;
-    for (int i = 1; code < 0 && i < argc; i++) {
-        const char *a = argv[i];
-        if (options && (!strcmp(a, "-h") || !strcmp(a, "--help"))) {
+    enum { OPT_SET = 256, OPT_JSON };
+    static const struct option LONG[] = {{"help", no_argument, NULL, 'h'},
+                                         {"set", required_argument, NULL, OPT_SET},
+                                         {"json", no_argument, NULL, OPT_JSON},
+                                         {NULL, 0, NULL, 0}};
+    int code = -1, c;
+    char name[64];
+    opterr = 0;
+    optind = 0;
+    while (code < 0 && (c = getopt_long(argc, argv, ":h", LONG, NULL)) != -1) {
+        if (c == 'h') {
             fputs(USAGE, stdout);
             code = AB_EXIT_OK;
-        } else if (options && !strcmp(a, "--json")) {
+        } else if (c == OPT_JSON) {
             json = 1;
-        } else if (options && !strcmp(a, "--set")) {
-            if (i + 1 >= argc) code = usage_error("%s needs KEY=VALUE", a);
-            else sets[n_sets++] = argv[++i];
-        } else if (options && !strncmp(a, "--set=", 6)) {
-            sets[n_sets++] = argv[i] + 6;
-        } else if (options && !strcmp(a, "--")) {
-            options = 0;
-        } else if (options && a[0] == '-' && a[1]) {
-            code = usage_error("unknown option '%s'", a);
-        } else if (config) {
-            code = usage_error("one CONFIG.yaml expected, got another: '%s'", a);
+        } else if (c == OPT_SET) {
+            sets[n_sets++] = optarg;
+        } else if (c == ':') {
+            code = usage_error("%s needs KEY=VALUE", ab_option_name(name, sizeof name, optopt, argv[optind - 1]));
         } else {
-            config = a;
+            code = usage_error("unknown option '%s'", ab_option_name(name, sizeof name, optopt, argv[optind - 1]));
         }
+    }
+    for (int i = optind; code < 0 && i < argc; i++) {
+        if (config) code = usage_error("one CONFIG.yaml expected, got another: '%s'", argv[i]);
+        else config = argv[i];
     }
     if (code < 0 && !config) code = usage_error("%s", "missing CONFIG.yaml");
     if (code >= 0) {

@@ -92,6 +92,22 @@ static ab_status check_strays(ab_plan *p, const ab_experiment *e, const cJSON *m
     return st;
 }
 
+/* The run's settings that differ between runs, those that do not apply to
+ * it ("model.alpha=-" for relu) left out. */
+static void run_label(char *buf, size_t size, const ab_experiment *e, int i)
+{
+    char all[2048], *save = NULL;
+    size_t used = 0;
+    ab_run_settings_text(all, sizeof all, e, i);
+    buf[0] = '\0';
+    for (char *w = strtok_r(all, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+        size_t n = strlen(w);
+        if (n >= 2 && !strcmp(w + n - 2, "=-")) continue;
+        if (used + n + 2 >= size) break;
+        used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? " " : "", w);
+    }
+}
+
 ab_status ab_plan_make(ab_plan *p, const ab_experiment *e, const ab_plan_opts *o, ab_error *err)
 {
     memset(p, 0, sizeof *p);
@@ -127,11 +143,12 @@ ab_status ab_plan_make(ab_plan *p, const ab_experiment *e, const ab_plan_opts *o
             if (k == AB_RUN_DAMAGED || k == AB_RUN_FOREIGN) st = note(p, err, "%s: %s; running it again", path, why.msg);
         }
         p->jobs[p->n].index = i + 1;
+        run_label(p->jobs[p->n].label, sizeof p->jobs[p->n].label, e, i);
         p->jobs[p->n].rc = rc;
         p->jobs[p->n].resolved = ab_experiment_run_json(e, i);
         p->n++;
     }
-    if (st == AB_OK && existing > 0 && !o->resume && !o->force && !o->dry_run)
+    if (st == AB_OK && existing > 0 && !o->resume && !o->force)
         st = ab_fail(err, AB_ERR_ARG, "%s already holds %d run%s of experiment '%s'%s; use --resume to keep them and "
                                       "run only the missing ones, or --force to run them again",
                      o->dir, existing, existing == 1 ? "" : "s", name, o->shard_n ? " in this shard" : "");

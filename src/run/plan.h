@@ -13,7 +13,7 @@
 
 typedef struct {
     const char *dir;          /* the result directory */
-    int resume, force, dry_run;
+    int resume, force;
     int shard_k, shard_n;     /* run i (0-based) belongs to shard i mod shard_n; shard_n 0: no sharding */
 } ab_plan_opts;
 
@@ -35,7 +35,7 @@ int ab_shard_has(int i, int k, int n);
 
 /* Fills p for e. Refuses (AB_ERR_ARG, message in err) a DIR that holds
  * another experiment, or this experiment's runs of the shard without
- * resume, force or dry_run. With resume, a finished run (ok, diverged) is
+ * resume or force (a dry run is refused the same way: it predicts the run). With resume, a finished run (ok, diverged) is
  * kept; a failed, damaged or foreign file of a selected run is run again
  * (a note says so for damaged and foreign ones). Run files in DIR that
  * belong to neither e nor the manifest are checked and each damaged or

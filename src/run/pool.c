@@ -208,7 +208,8 @@ static void draw_live(progress *p, const slot *slots, int nslots, const ab_pool_
     for (int i = 0; i < nslots; i++) {
         if (!slots[i].pid) continue;
         fprintf(stderr, "\033[K  worker %d: run %d (%s) epoch %d/%d\n", i + 1, slots[i].job->index,
-                slots[i].job->rc->run_id, slots[i].epoch, slots[i].epochs);
+                slots[i].job->label[0] ? slots[i].job->label : slots[i].job->rc->run_id, slots[i].epoch,
+                slots[i].epochs);
         lines++;
     }
     for (int i = lines; i < p->drawn_lines; i++) fprintf(stderr, "\033[K\n");
@@ -308,11 +309,13 @@ static void finish_slot(slot *s, int status, const ab_pool_opts *o, ab_pool_resu
     p->busy_seconds += job->seconds;
     if (!o->quiet && !o->live) {
         if (job->state == AB_JOB_OK)
-            fprintf(stderr, "run %d/%d %s: ok, test_accuracy %.4f (%.1f s)\n", p->done, p->total,
-                    job->rc->run_id, job->test_accuracy, job->seconds);
+            fprintf(stderr, "run %d (%s): ok, test_accuracy %.4f (%.1f s; %d of %d done)\n", job->index,
+                    job->label[0] ? job->label : job->rc->run_id, job->test_accuracy, job->seconds, p->done,
+                    p->total);
         else
-            fprintf(stderr, "run %d/%d %s: %s (%.1f s)\n", p->done, p->total, job->rc->run_id,
-                    state_name(job->state), job->seconds);
+            fprintf(stderr, "run %d (%s): %s (%.1f s; %d of %d done)\n", job->index,
+                    job->label[0] ? job->label : job->rc->run_id, state_name(job->state), job->seconds, p->done,
+                    p->total);
     }
     s->pid = 0;
 }

@@ -22,6 +22,7 @@ typedef enum { AB_JOB_PENDING, AB_JOB_RUNNING, AB_JOB_OK, AB_JOB_DIVERGED, AB_JO
 
 typedef struct {
     int index;                 /* the run's index in the experiment (as validate prints) */
+    char label[160];           /* what tells the run apart, for progress: "model.activation=prelu seed=2" */
     const ab_run_config *rc;
     const cJSON *resolved;
     const ab_dataset *data;
