@@ -229,6 +229,8 @@ static FILE *printed(int (*print)(FILE *, const ab_report *), const ab_report *r
     return f;
 }
 
+static int print_wide(FILE *f, const ab_report *r) { return ab_report_print_text_width(f, r, 0); }
+
 static int find(const ab_report *r, const char *label)
 {
     for (int i = 0; i < r->n_variants; i++)
@@ -711,11 +713,25 @@ static void test_layer_labels(void)
     if (f) fclose(f);
     CHECK(header && rows == 1, "CSV: the model.layers and layers_label columns (%d), the list and its label (%d row)",
           header, rows);
-    f = printed(ab_report_print_text, r);
+    f = printed(print_wide, r);
     int text_rows = 0;
     while (f && fgets(line, sizeof line, f)) text_rows += !strncmp(line, b, strlen(b)) && !strchr(line, '{');
     if (f) fclose(f);
-    CHECK(text_rows == 1, "text: the variant row with the label and no JSON (%d)", text_rows);
+    CHECK(text_rows == 1, "text --wide: the variant row with the label and no JSON (%d)", text_rows);
+    /* fitted to 100 columns: the label heads a row of each of the two tables */
+    f = printed(ab_report_print_text, r);
+    text_rows = 0;
+    int widest = 0;
+    while (f && fgets(line, sizeof line, f)) {
+        text_rows += !strncmp(line, b, strlen(b)) && !strchr(line, '{');
+        int w = 0;
+        for (const char *s = line; *s && *s != '\n'; s++) w += ((unsigned char)*s & 0xC0) != 0x80;
+        if (w > widest) widest = w;
+    }
+    if (f) fclose(f);
+    CHECK(text_rows == 2 && widest <= AB_REPORT_COLUMNS,
+          "text: the label in both tables (%d), every line within %d columns (widest %d)", text_rows,
+          AB_REPORT_COLUMNS, widest);
     ab_report_free(r);
     /* an entry that is not a layer is written as its JSON, never dropped */
     ab_buf lb = {NULL, 0, 0};

@@ -35,9 +35,27 @@ YAML
 "$ACTBENCH" run "$tmp/exp.yaml" -o "$tmp/results/a" -j 2 -q >/dev/null
 "$ACTBENCH" run "$tmp/exp.yaml" --set model.alpha=0.2 -o "$tmp/results/b" -j 2 -q >/dev/null
 
-# the text report
+# the text report: the checks of its content read --wide, where no line is
+# wrapped; the default fits 100 columns
 check "text exits 0" exits 0 "$tmp/results/a"
+cp "$tmp/out" "$tmp/narrow"
+check "text --wide exits 0" exits 0 "$tmp/results/a" --wide
 cp "$tmp/out" "$tmp/text"
+fits() { # columns file
+    awk -v c="$1" '{ n = 0; for (i = 1; i <= length($0); i++) if (substr($0, i, 1) !~ /[\200-\277]/) n++; if (n > c) { print "    " n ": " $0; bad = 1 } } END { exit bad }' "$2"
+}
+check "text: every line fits 100 columns" fits 100 "$tmp/narrow"
+check "text --wide: the variant table in one piece" grep -q '^variant .* finished .* dead/layer .* diff vs relu .* test$' "$tmp/text"
+words_of_claims() { sed -n '/^claims (/,$p' "$1" | tr -s ' \n' '\n\n'; }
+check "text: the claims say the same, wrapped or wide" [ "$(words_of_claims "$tmp/narrow")" = "$(words_of_claims "$tmp/text")" ]
+for r in paper deep cnn_dying init_schemes cnn_small_data; do
+    if [ -d "$root/results/$r/runs" ]; then
+        "$ACTBENCH" report "$root/results/$r" >"$tmp/committed" 2>/dev/null || true
+        check "results/$r: the text fits 100 columns" fits 100 "$tmp/committed"
+    else
+        skip "results/$r: the text fits 100 columns" "no results/$r"
+    fi
+done
 check "text names the variants" has "leaky_relu lr=1" "$tmp/text"
 check "text has the relu baseline" has "baseline" "$tmp/text"
 for c in C1 C2 C3 C4 C5; do
@@ -111,7 +129,7 @@ seeds: [1, 2, 3]
 YAML
 "$ACTBENCH" run "$tmp/gaps.yaml" -o "$tmp/gaps" -j 2 -q >/dev/null
 check "gaps: the run files have final.best" grep -q '"best":' "$tmp/gaps/runs/$(ls "$tmp/gaps/runs" | head -n 1)"
-check "gaps: exits 0" exits 0 "$tmp/gaps"
+check "gaps: exits 0" exits 0 "$tmp/gaps" --wide
 check "gaps: the table has the best-epoch gap" has "gap best-val" "$tmp/out"
 check "gaps: C3 says which gap" has "verdict on gap (best-val epoch) (analysis.c3_metric: best_epoch)" "$tmp/out"
 check "gaps: C3 line: best-epoch gap, train accuracy, last epoch" grep -q '^      rrelu vs relu: gap (best-val epoch) .*; train acc diff [-+]0\.[0-9]*; at the last epoch (not judged): diff ' "$tmp/out"
@@ -201,6 +219,20 @@ check "all damaged: says no run is left" has "no run file the report can use" "$
 check "all damaged: prints no report" lines_are 0 "$tmp/out"
 check "empty runs/ dir exits 2" exits 2 "$tmp/empty"
 check "empty runs/ dir: names it" has "$tmp/empty: no run files (runs/*.json)" "$tmp/err"
+
+# an experiment file instead of a result directory: said so, exit 2
+check "a config file exits 2" exits 2 "$tmp/exp.yaml"
+check "a config file: says report reads a result directory" has "exp.yaml is a file, not a result directory" "$tmp/err"
+check "a config file: says how to train it" has "actbench run FILE" "$tmp/err"
+
+# a result directory with runs of its manifest missing: said, with the
+# command that finishes them; the report covers the rest (exit 0)
+cp -R "$tmp/results/a" "$tmp/partial"
+rm "$(ls "$tmp/partial/runs/"*.json | head -n 1)" "$(ls "$tmp/partial/runs/"*.json | tail -n 1)"
+check "missing runs: exits 0" exits 0 "$tmp/partial"
+check "missing runs: how many" has "$tmp/partial: 2 of the 12 runs of its experiment have not finished (2 missing" "$tmp/err"
+check "missing runs: the resume command" has "actbench run $tmp/exp.yaml -o $tmp/partial --resume" "$tmp/err"
+check "complete directory: no such note" sh -c "! '$ACTBENCH' report '$tmp/results/a' 2>&1 >/dev/null | grep -q 'have not finished'"
 
 # src/report calls one way: each file only the files before it in this
 # order (report.h lists it), read from the symbols of the built objects

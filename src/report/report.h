@@ -160,6 +160,13 @@ const char *ab_verdict_name(ab_verdict v);
 
 /* The report as text, the variant table as CSV; -1 when out of memory. */
 int ab_report_print_text(FILE *f, const ab_report *r);
+/* The text at most limit columns wide (0: no limit, one table however wide):
+ * the variant table split in two (test accuracy and its comparison with the
+ * baseline; the gaps and dead units) when it does not fit, a long dead/layer cell reduced to its
+ * largest layer, and longer lines wrapped at spaces. ab_report_print_text
+ * uses AB_REPORT_COLUMNS. */
+#define AB_REPORT_COLUMNS 100
+int ab_report_print_text_width(FILE *f, const ab_report *r, int limit);
 int ab_report_print_csv(FILE *f, const ab_report *r);
 /* {"runs", "left_out", "baseline", "swept", "variants": [...], "claims": [...]};
  * NaN as null. NULL when memory runs out. */
