@@ -412,3 +412,37 @@ def diverged_at(group, x_path):
     if failed:
         parts.append(f"{failed} failed")
     return ", ".join(parts)
+
+
+def layer_kind(runs, layer):
+    """"conv" or "dense" for the probed layer (run files before convolutional
+    networks have no kind: dense), None when the runs disagree."""
+    first = [e for r in runs for e in r.epochs[:1]]
+    kinds = {layer_value(e, layer, "kind") or "dense" for e in first if layer_value(e, layer, "units") is not None}
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+def dead_ylabel(runs, layer):
+    """The dead-fraction axis of a layer: a dense layer's units, a conv
+    layer's channels."""
+    kind = layer_kind(runs, layer)
+    what = {"conv": "channels", "dense": "units"}.get(kind, "units (dense) or channels (conv)")
+    return f"dead fraction of the layer's {what}"
+
+
+def value_range(series_list, first_epoch=1, last_epoch=None, extra=(), pad=0.06):
+    """(low, high) of every mean and band value of series_list (lists of
+    (epoch, stats) as epoch_series gives) from first_epoch to last_epoch,
+    and of the values extra, widened by pad of the span on each side; None
+    when there is none. Epoch 0 (the initialisation: loss about 2.3,
+    accuracy about 0.1) would otherwise set the scale and hide the
+    differences between variants."""
+    vals = [v for series in series_list for ep, s in series
+            if ep >= first_epoch and (last_epoch is None or ep <= last_epoch)
+            for v in (s[0], s[1], s[2], s[0] - s[3], s[0] + s[3]) if finite(v)]
+    vals += [v for v in extra if finite(v)]
+    if not vals:
+        return None
+    lo, hi = min(vals), max(vals)
+    span = hi - lo if hi > lo else max(abs(hi) * 0.01, 1e-3)
+    return lo - pad * span, hi + pad * span

@@ -28,9 +28,9 @@ import os
 import sys
 import textwrap
 
-from plot_data import (PROG, assign_colors, context_line, diverged_at, epoch_series, FIGURES, FILES,
-                       finite, layer_title, layer_value, load_dirs, make_groups, n_layers, stats,
-                       step_series, swept_paths, UsageError, warn, x_series)
+from plot_data import (PROG, assign_colors, context_line, dead_ylabel, diverged_at, epoch_series, FIGURES,
+                       FILES, finite, layer_title, layer_value, load_dirs, make_groups, n_layers, stats,
+                       step_series, swept_paths, UsageError, value_range, warn, x_series)
 
 
 # ---------------------------------------------------------------- figures
@@ -110,30 +110,60 @@ def fig_curves(runs, names, out, band, plt):
     assign_colors(groups, plt)
     swept = swept_paths(runs)
     has_val = any(finite(e.get("val_accuracy")) for r in runs for e in r.epochs)
+    acc_field = "val_accuracy" if has_val else "train_accuracy"
     panels = [("train_loss", "train loss (cross-entropy, eval mode)", "nats per example"),
               ("train_accuracy", "train accuracy", "accuracy")]
     if has_val:
         panels.append(("val_accuracy", "validation accuracy", "accuracy"))
+    last = max((e.get("epoch", 0) for r in runs for e in r.epochs if isinstance(e.get("epoch"), int)), default=0)
+    # the second half of training, zoomed, with the final test accuracy: the
+    # differences the report tests are a few thousandths
+    zoom_from = max(1, (last + 1) // 2)
+    zoom = last >= 2
+    if zoom:
+        panels.append((acc_field, f"{'validation' if has_val else 'train'} accuracy, epochs {zoom_from}–{last}, "
+                                  "and test accuracy", "accuracy"))
     fig, axes = new_figure(plt, len(panels))
-    for ax, (field, title, ylabel) in zip(axes, panels):
+    for i, (ax, (field, title, ylabel)) in enumerate(zip(axes, panels)):
+        series = []
         for g in groups:
-            plot_band(ax, epoch_series(g, lambda e, f=field: e.get(f)), g.color,
-                      f"{g.label} ({g.counts()})", band, g.marker)
+            s = epoch_series(g, lambda e, f=field: e.get(f))
+            first = zoom_from if zoom and i == len(panels) - 1 else 1 if last >= 1 else 0
+            s = [(ep, st) for ep, st in s if ep >= first]
+            series.append(s)
+            plot_band(ax, s, g.color, f"{g.label} ({g.counts()})", band, g.marker)
         ax.set_title(title, fontsize=10.5)
         ax.set_ylabel(ylabel)
         integer_epochs(ax)
+        # from epoch 1: epoch 0 (the initialisation) would set the scale
+        ax.curve_series = series
+        if last >= 1:
+            ax.set_xlim(first - 0.5, last + 0.6)
+        ax.set_xlabel("epoch")
     # final test accuracy: a diamond per variant after the last epoch
     acc_ax = axes[-1]
+    finals = []
     for i, g in enumerate(groups):
         s = stats([r.final.get("test_accuracy") for r in g.runs])
-        last = max((e.get("epoch", 0) for r in g.runs for e in r.epochs), default=0)
         if s:
-            x = last + 0.15 + 0.25 * i / max(1, len(groups) - 1)  # side by side
+            x = last + 0.15 + 0.3 * i / max(1, len(groups) - 1)  # side by side
             err = [s[3]] if band == "sd" else [[max(0.0, s[0] - s[1])], [max(0.0, s[2] - s[0])]]
             acc_ax.errorbar([x], [s[0]], yerr=err, fmt="D", color=g.color, ms=5, capsize=2, lw=1)
+            finals += [s[0] - s[3], s[0] + s[3]] if band == "sd" else [s[1], s[2]]
+    for i, ax in enumerate(axes):
+        first = zoom_from if zoom and i == len(axes) - 1 else 1
+        lim = value_range(ax.curve_series, first, extra=finals if ax is acc_ax else ())
+        if lim and last >= 1:
+            ax.set_ylim(*lim)
     axes[0].plot([], [], "D", color="0.4", ls="none",
                  label="final test accuracy (mean; bar as band)")
-    figure_title(fig, "Learning curves", names, runs, swept, band_note(band))
+    init = [stats([e.get(f) for r in runs for e in r.epochs[:1] if e.get("epoch") == 0])
+            for f in ("train_loss", "train_accuracy")]
+    note = ""
+    if last >= 1 and init[0] and init[1]:
+        note = (f"; axes from epoch 1 (at initialisation: train loss {init[0][0]:.2f}, "
+                f"accuracy {init[1][0]:.2f})")
+    figure_title(fig, "Learning curves", names, runs, swept, band_note(band) + note)
     return finish(fig, plt, axes, out, FILES["curves"])
 
 
@@ -164,7 +194,7 @@ def fig_dead(runs, names, out, band, plt):
             plot_band(ax, epoch_series(g, lambda e, k=k: layer_value(e, k, "dead_fraction")),
                       g.color, f"{g.label} ({g.counts()})", band, g.marker)
         ax.set_title(layer_title(runs, k), fontsize=10.5)
-        ax.set_ylabel("dead fraction of the layer's units (channels)")
+        ax.set_ylabel(dead_ylabel(runs, k))
         ax.set_ylim(bottom=0)
         integer_epochs(ax)
     figure_title(fig, "Dead units over training (pre-activation ≤ 0 on every probe example; "
@@ -283,7 +313,7 @@ def fig_steps(runs, names, out, band, plt):
             plot_band(ax, step_series(g, k), g.color, f"{g.label} ({g.counts()})", band, g.marker)
         ax.set_title(layer_title(stepped, k), fontsize=10.5)
         ax.set_xlabel("training step (0 = initialisation)")
-        ax.set_ylabel("dead fraction of the layer's units")
+        ax.set_ylabel(dead_ylabel(stepped, k))
         ax.set_ylim(bottom=0)
         ax.grid(True, alpha=0.3)
     figure_title(fig, "Dead units against the training step (probe.every_steps)", names, stepped, swept,

@@ -174,7 +174,8 @@ EOF
     run "plot unknown figure" 2 "$PY" "$PLOT" "$lr" --which curves,nope
 fi
 
-# ---- plot_data.py: panel titles of conv and dense layers, the layer list in one line
+# ---- plot_data.py: panel titles of conv and dense layers, the layer list in
+# one line, the dead-fraction axis (units or channels), the curves' ranges
 if "$PY" -c 'import json' 2>/dev/null; then
     "$PY" - "$root/scripts" >"$tmp/titles" 2>&1 <<'EOF' || true
 import sys
@@ -188,11 +189,25 @@ cnn = p.Run({"config": {"model": {"layers": layers}}, "status": "ok", "epochs": 
 mlp = p.Run({"config": {}, "status": "ok", "epochs": [{"epoch": 0, "layers": [{"layer": 1, "units": 300}]}]}, "mlp.json")
 print(p.layer_title([cnn], 1)); print(p.layer_title([cnn], 3)); print(p.layer_title([mlp], 1))
 print(p.layers_text(layers))
+print(p.dead_ylabel([cnn], 1)); print(p.dead_ylabel([cnn], 3)); print(p.dead_ylabel([mlp], 1))
+# curves.png's axes: epoch 0 (loss 2.5) left out of the range, the final test accuracy in it
+series = [[(0, (2.5, 2.4, 2.6, 0.1)), (1, (0.5, 0.45, 0.55, 0.05)), (2, (0.4, 0.38, 0.42, 0.02))]]
+lo, hi = p.value_range(series, 1)
+print("range", lo < 0.38 and lo > 0.3 and hi > 0.55 and hi < 0.7)
+lo, hi = p.value_range(series, 2, extra=[0.36])
+print("zoom", lo < 0.36 and lo > 0.33 and hi > 0.42 and hi < 0.45)
+print("none", p.value_range(series, 3))
 EOF
     expect "plot title: conv layer" "$(sed -n 1p "$tmp/titles")" "conv layer 1 (16 channels)"
     expect "plot title: dense layer of a CNN" "$(sed -n 2p "$tmp/titles")" "dense layer 3 (64 units)"
     expect "plot title: MLP layer" "$(sed -n 3p "$tmp/titles")" "hidden layer 1 (300 units)"
     expect "plot subtitle: layer list" "$(sed -n 4p "$tmp/titles")" "conv16k3-max2-conv10k1s2-drop0.5-gap-dense64"
+    expect "dead axis: a conv layer's channels" "$(sed -n 5p "$tmp/titles")" "dead fraction of the layer's channels"
+    expect "dead axis: a dense layer's units in a CNN" "$(sed -n 6p "$tmp/titles")" "dead fraction of the layer's units"
+    expect "dead axis: an MLP layer's units" "$(sed -n 7p "$tmp/titles")" "dead fraction of the layer's units"
+    expect "curves: the axes leave epoch 0 out" "$(sed -n 8p "$tmp/titles")" "range True"
+    expect "curves: the zoomed panel fits its epochs and the test accuracy" "$(sed -n 9p "$tmp/titles")" "zoom True"
+    expect "curves: no values, no range" "$(sed -n 10p "$tmp/titles")" "none None"
 else
     skip "plot_data.py titles" "$PY is missing"
 fi
