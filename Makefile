@@ -1,8 +1,9 @@
 # actbench build. `make` builds ./actbench; `make test` runs every test (and
 # the unit tests again under AddressSanitizer + UBSan, and on the other BLAS
-# backend); `make run` runs the default experiment, `make run-cnn` the default
-# CNN experiment; `make bench` measures the training step. Missing Debian
-# packages are installed by scripts/install-deps.sh.
+# backend); `make run` runs the default experiment, `make run-quick` the
+# paper's five activations, `make run-cnn` the default CNN experiment;
+# `make bench` measures the training step. Missing Debian packages are
+# installed by scripts/install-deps.sh.
 
 # BLAS backend of ab_gemm: openblas (default, in build/) or onednn (oneDNN's
 # dnnl_sgemm, in build/onednn: the two builds never share an object).
@@ -71,7 +72,7 @@ $(BUILD)/source_id: FORCE
 $(BUILD)/src/run/source_id.o: $(BUILD)/source_id
 $(BUILD)/src/run/source_id.o: ALL_CFLAGS += -DAB_SOURCE_ID='"$(SOURCE_ID)"'
 
-.PHONY: all deps run run-cnn test test-slurm unit tools bench clean FORCE
+.PHONY: all deps run run-quick run-cnn test test-slurm unit tools bench clean FORCE
 # keep intermediate objects (tests/support) between builds
 .SECONDARY:
 .DEFAULT_GOAL := all
@@ -136,9 +137,15 @@ unit: $(TEST_BIN)
 
 tools: $(TOOL_BIN)
 
-# The default experiment into build/ (results/quick holds the committed copy,
-# see scripts/reproduce.sh); --resume makes a second `make run` instant.
+# The default experiment into build/ (dying ReLUs at a large learning rate,
+# about a minute on 2 cores); --resume makes a second `make run` instant.
 run: all
+	./actbench run configs/first.yaml -o $(BUILD)/results/first --resume
+	./actbench report $(BUILD)/results/first
+
+# The paper's five activations in the MLP, 3 seeds (results/quick holds the
+# committed copy, see scripts/reproduce.sh).
+run-quick: all
 	./actbench run configs/quick.yaml -o $(BUILD)/results/quick --resume
 	./actbench report $(BUILD)/results/quick
 

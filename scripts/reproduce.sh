@@ -1,6 +1,6 @@
 #!/bin/sh
 # reproduce.sh: runs the experiments whose results are committed under
-# results/ (by default every experiment of configs/: the seven MLP ones,
+# results/ (by default every experiment of configs/: the eight MLP ones,
 # then the five CNN ones), then writes
 # beside each summary.json the comparison (report.txt, report.csv,
 # report.json) and the figures (figures/*.png). Finished runs are kept
@@ -22,7 +22,7 @@ case ${1:-} in
     shift 2
     ;;
 esac
-[ $# -gt 0 ] || set -- quick paper dying_relu alpha_sweep small_data init_schemes deep \
+[ $# -gt 0 ] || set -- first quick paper dying_relu alpha_sweep small_data init_schemes deep \
     cnn_quick cnn_torch_check cnn_paper cnn_small_data cnn_dying
 status=0
 for name in "$@"; do

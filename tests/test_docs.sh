@@ -5,7 +5,8 @@
 # relative link resolves; the README's example experiment files validate;
 # every `./actbench` command the README shows runs as shown (a `run` with
 # its training cut to one small epoch); every script the docs show being run
-# directly is executable in git (mode 100755 in `git ls-files -s`).
+# directly is executable in git (mode 100755 in `git ls-files -s`); the
+# experiments the Makefile's run targets train validate.
 . "$(dirname "$0")/lib.sh"
 cd "$root"
 
@@ -65,6 +66,15 @@ else
         expect "README command '$line': $(head -c 300 "$tmp/cmd$i.err")" "$status" 0
     done < "$tmp/commands"
 fi
+
+# --- the experiments of make run, run-quick and run-cnn validate, and none
+# of them writes into results/ (the committed results)
+for c in $(sed -n 's|^\t\./actbench run \(configs/[^ ]*\.yaml\).*|\1|p' Makefile); do
+    act "$tmp/make" validate "$c"
+    expect "Makefile's $c validates: $(head -c 200 "$tmp/make.err")" "$status" 0
+done
+if grep -q '^\t\./actbench run .*-o results/' Makefile; then fail "a make target writes into results/"; else pass; fi
+expect "make run's experiment" "$(sed -n '/^run:/,/^$/p' Makefile | sed -n 's|.*actbench run \(configs/[^ ]*\).*|\1|p')" configs/first.yaml
 
 # --- scripts shown being run directly are executable in git
 if ! git -C "$root" rev-parse --git-dir > /dev/null 2>&1; then
