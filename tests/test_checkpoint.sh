@@ -6,14 +6,14 @@
 # augmentation, dropout; adam with constant, step and exponential
 # schedules). Each is then interrupted and resumed, and every run file must
 # equal its reference, timing fields aside: SIGTERM to 'actbench run' (exit
-# 75, checkpoints left, named on stderr); kill -9 of a worker mid-epoch,
-# right after a checkpoint and during a checkpoint write (its temporary
-# file is a FIFO that a reader stops draining); kill -9 of the parent
-# alone (its workers are gone a second later). A damaged checkpoint of each
-# kind (truncated, wrong checksum, another run's, another build's, another
-# format's, not a checkpoint) is named on stderr and its run starts from
-# epoch 0. checkpoint_every: 0 writes none. A third experiment (an MLP of a
-# few seconds a run) is the one whose parent is killed.
+# 75, checkpoints left, named on stderr, summarize shows each run's
+# epoch); kill -9 of a worker mid-epoch, right after a checkpoint and
+# during a checkpoint write (its temporary file is a FIFO that a reader
+# stops draining); kill -9 of the parent alone (its workers are gone a
+# second later; a third experiment, an MLP of a few seconds a run). A
+# damaged checkpoint of each kind (truncated, wrong checksum, another
+# run's, another build's, another format's, not a checkpoint) is named on
+# stderr and its run starts from epoch 0. checkpoint_every: 0 writes none.
 . "$(dirname "$0")/lib.sh"
 MAKE_IDX=${MAKE_IDX:-$root/build/tools/make_idx}
 if [ ! -x "$MAKE_IDX" ]; then
@@ -121,6 +121,12 @@ for x in mlp cnn; do
     fi
     no_tmp "SIGTERM $x" "term_$x"
     cp -r "term_$x" "stopped_$x" # kept for the damage checks
+    # summarize: each unfinished run with the epoch of its checkpoint
+    act "sum_$x" summarize "stopped_$x"
+    expect "SIGTERM $x: summarize exit status (runs unfinished)" "$status" 1
+    n_ckpt=$(ls "stopped_$x"/checkpoints/*.ckpt | wc -l | tr -d ' ')
+    expect "SIGTERM $x: summarize shows each checkpointed run's epoch" \
+        "$(grep -Ec '^missing	[0-9a-f]{16}	.*	epoch [0-9]+/[0-9]+, checkpointed$' "sum_$x.out")" "$n_ckpt"
     resume_ok "SIGTERM $x" "$x.yaml" "term_$x"
     expect_grep "SIGTERM $x: resumed runs say so" "resumed from its checkpoint" "term_$x.resume.err"
 done

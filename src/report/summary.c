@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "../config/experiment.h"
+#include "../run/checkpoint.h"
 #include "../run/json_num.h"
 #include "../run/json_alloc.h"
 #include "../run/result_dir.h"
@@ -377,6 +378,19 @@ static int add_unfinished(ab_dir_state *s, const char *state, const char *run_id
     return 0;
 }
 
+/* "epoch 12/40, checkpointed" when DIR/checkpoints holds a sound checkpoint
+ * of run_id (what --resume would go on from), else "". */
+static void checkpointed(char *buf, size_t size, const char *dir, const char *run_id)
+{
+    char ckpt_dir[4200], path[4400];
+    ab_ckpt_header h;
+    snprintf(ckpt_dir, sizeof ckpt_dir, "%s/checkpoints", dir);
+    ab_ckpt_path(path, sizeof path, ckpt_dir, run_id);
+    buf[0] = '\0';
+    if (ab_ckpt_peek(path, &h) == AB_OK && !strcmp(h.run_id, run_id))
+        snprintf(buf, size, "epoch %u/%u, checkpointed", h.epoch, h.epochs);
+}
+
 static int add_problem(ab_dir_state *s, const char *path, const char *what)
 {
     char line[5000];
@@ -472,11 +486,14 @@ ab_status ab_dir_scan(const char *dir, const char *experiment, const char *versi
         for (size_t i = 0; i < n_seen && !f; i++)
             if (!strcmp(seen[i].id, id)) f = &seen[i];
         int bad = 0;
+        char ckpt[128], why[700];
+        if (!f || f->state == 1) checkpointed(ckpt, sizeof ckpt, dir, id);
         if (!f) {
             s->missing++;
-            bad = add_unfinished(s, "missing", id, settings, NULL);
+            bad = add_unfinished(s, "missing", id, settings, ckpt[0] ? ckpt : NULL);
         } else if (f->state == 1) {
-            bad = add_unfinished(s, "failed", id, settings, f->why ? f->why : "no error recorded");
+            snprintf(why, sizeof why, "%.500s%s%s", f->why ? f->why : "no error recorded", ckpt[0] ? "; " : "", ckpt);
+            bad = add_unfinished(s, "failed", id, settings, why);
         } else if (f->state == 2) {
             bad = add_unfinished(s, "damaged", id, settings, f->why);
         }

@@ -17,7 +17,8 @@ typedef struct {
     int ok, diverged, failed, missing, damaged;
     int rows;           /* rows of the summary */
     cJSON *unfinished;  /* the manifest's runs that have not finished, in manifest order: objects
-                           {state: missing | failed | damaged, run_id, settings, why (null for missing)} */
+                           {state: missing | failed | damaged, run_id, settings, why (null for missing;
+                           a missing or failed run with a checkpoint: "epoch 12/40, checkpointed")} */
     cJSON *problems;    /* strings "PATH: what is wrong; left out of the summary" for the files of
                            runs/ that are damaged or of another experiment */
 } ab_dir_state;
