@@ -25,6 +25,7 @@ for name in "$@"; do
     set) dict=yaml.dict; max=1024 ;;
     runs) dict=json.dict; max=65536 ;;
     cifar) dict=data.dict; max=20000 ;;
+    ckpt) dict=data.dict; max=16384 ;;
     *) dict=data.dict; max=4096 ;;
     esac
     dirs=
