@@ -11,6 +11,7 @@
 #include "checkpoint.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -233,4 +234,50 @@ ab_status ab_ckpt_peek(const char *path, ab_ckpt_header *h)
     ab_status st = ab_ckpt_read(path, &buf, h, &payload, &plen, &missing, NULL);
     free(buf);
     return st;
+}
+
+static void *writer_main(void *arg)
+{
+    ab_ckpt_writer *w = arg;
+    sigset_t all; /* the run's signals are for the training thread */
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, NULL);
+    w->st = ab_ckpt_write(w->dir, &w->h, w->payload, w->len, &w->err);
+    return NULL;
+}
+
+ab_status ab_ckpt_writer_wait(ab_ckpt_writer *w, ab_error *err)
+{
+    if (!w->busy) return AB_OK;
+    pthread_join(w->thread, NULL);
+    w->busy = 0;
+    free(w->payload);
+    w->payload = NULL;
+    if (w->st != AB_OK) ab_fail(err, w->st, "%s", w->err.msg);
+    return w->st;
+}
+
+ab_status ab_ckpt_writer_start(ab_ckpt_writer *w, const char *ckpt_dir, const ab_ckpt_header *h,
+                               unsigned char *payload, size_t len, ab_error *err)
+{
+    ab_status before = ab_ckpt_writer_wait(w, err);
+    snprintf(w->dir, sizeof w->dir, "%s", ckpt_dir);
+    w->h = *h;
+    w->payload = payload;
+    w->len = len;
+    w->st = AB_OK;
+    memset(&w->err, 0, sizeof w->err);
+    if (pthread_create(&w->thread, NULL, writer_main, w) == 0) {
+        w->busy = 1;
+        return before;
+    }
+    ab_error e = {{0}};
+    ab_status now = ab_ckpt_write(ckpt_dir, h, payload, len, &e);
+    free(payload);
+    w->payload = NULL;
+    if (now != AB_OK && before == AB_OK) {
+        ab_fail(err, now, "%s", e.msg);
+        return now;
+    }
+    return before;
 }

@@ -8,6 +8,7 @@
 #ifndef AB_CHECKPOINT_H
 #define AB_CHECKPOINT_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "../core/status.h"
@@ -45,6 +46,29 @@ ab_status ab_ckpt_parse(const unsigned char *buf, size_t len, ab_ckpt_header *h,
  * AB_ERR_IO when the file cannot be read (ENOENT: *missing set to 1). */
 ab_status ab_ckpt_read(const char *path, unsigned char **buf, ab_ckpt_header *h,
                        const unsigned char **payload, size_t *plen, int *missing, ab_error *err);
+
+/* A checkpoint written by a thread of its own while training goes on: the
+ * run pays for the snapshot of its state (the payload) only, not for the
+ * disk (the fsyncs). One write at a time. */
+typedef struct {
+    pthread_t thread;
+    int busy;                 /* a write is in progress */
+    char dir[4096];
+    ab_ckpt_header h;
+    unsigned char *payload;   /* owned while busy, freed when written */
+    size_t len;
+    ab_status st;
+    ab_error err;
+} ab_ckpt_writer;
+
+/* Waits for the write in progress, if any; returns its status (err filled
+ * when it failed). AB_OK when none was in progress. */
+ab_status ab_ckpt_writer_wait(ab_ckpt_writer *w, ab_error *err);
+/* Starts writing payload (taken over: freed once written) as ab_ckpt_write
+ * does, after waiting for the previous write (whose status it returns,
+ * err filled when it failed). Without a thread it writes at once. */
+ab_status ab_ckpt_writer_start(ab_ckpt_writer *w, const char *ckpt_dir, const ab_ckpt_header *h,
+                               unsigned char *payload, size_t len, ab_error *err);
 
 /* The header of a checkpoint file, its checksum checked (for the progress
  * lines and 'actbench summarize'). */

@@ -280,22 +280,20 @@ static void note(ab_run_ctl *ctl, const char *fmt, ...)
     ctl->note(ctl->ctx, msg);
 }
 
-/* Writes the checkpoint of s: epochs completed, and whether an epoch is in
- * progress. */
-static ab_status save_checkpoint(const ab_run_ctl *ctl, const ab_run_config *rc, const char *version,
-                                 ab_run_state *s, double t_start, ab_error *err)
+/* The checkpoint of s (epochs completed, and whether an epoch is in
+ * progress): its header and payload. */
+static ab_status snapshot(const ab_run_config *rc, const char *version, ab_run_state *s, double t_start,
+                          ab_ckpt_header *h, unsigned char **payload, size_t *len, ab_error *err)
 {
-    ab_ckpt_header h = {.format = AB_CKPT_FORMAT, .epoch = (uint32_t)s->epoch, .epochs = (uint32_t)rc->epochs,
-                        .in_epoch = (uint32_t)s->t->ep.active};
-    ab_ckpt_identity(h.identity, sizeof h.identity, version);
-    snprintf(h.run_id, sizeof h.run_id, "%s", rc->run_id);
+    memset(h, 0, sizeof *h);
+    h->format = AB_CKPT_FORMAT;
+    h->epoch = (uint32_t)s->epoch;
+    h->epochs = (uint32_t)rc->epochs;
+    h->in_epoch = (uint32_t)s->t->ep.active;
+    ab_ckpt_identity(h->identity, sizeof h->identity, version);
+    snprintf(h->run_id, sizeof h->run_id, "%s", rc->run_id);
     s->elapsed = now() - t_start;
-    unsigned char *payload;
-    size_t len;
-    if (ab_run_state_save(s, &payload, &len, err) != AB_OK) return AB_ERR_NOMEM;
-    ab_status st = ab_ckpt_write(ctl->ckpt_dir, &h, payload, len, err);
-    free(payload);
-    return st;
+    return ab_run_state_save(s, payload, len, err);
 }
 
 /* Reads the run's checkpoint into s (its trainer and probes) and the
@@ -422,6 +420,8 @@ cJSON *ab_train_run(const ab_run_config *rc, const cJSON *resolved, const ab_dat
     const volatile sig_atomic_t *stop = ctl ? ctl->stop : NULL;
     t.stop = stop;
 
+    ab_ckpt_writer writer;
+    memset(&writer, 0, sizeof writer);
     int diverged = 0, last_epoch = rs.epoch, stopped = 0;
     eval_result ev = {NAN, NAN, NAN, NAN, 0};
     for (int epoch = first_epoch; epoch <= rc->epochs; epoch++) {
@@ -464,18 +464,31 @@ cJSON *ab_train_run(const ab_run_config *rc, const cJSON *resolved, const ab_dat
         if (ctl && ctl->progress) ctl->progress(ctl->ctx, epoch, rc->epochs, ev.train_loss);
         if (diverged) break;
         if (checkpoints && epoch > 0 && epoch < rc->epochs && epoch % rc->checkpoint_every == 0) {
+            /* written by a thread of its own while the next epoch trains */
             ab_error e = {{0}};
+            ab_ckpt_header h;
+            unsigned char *payload;
+            size_t len;
             rs.step_seconds = sp.seconds;
-            if (save_checkpoint(ctl, rc, version, &rs, t_start, &e) != AB_OK) note(ctl, "%s", e.msg);
+            if (snapshot(rc, version, &rs, t_start, &h, &payload, &len, &e) != AB_OK ||
+                ab_ckpt_writer_start(&writer, ctl->ckpt_dir, &h, payload, len, &e) != AB_OK)
+                note(ctl, "%s", e.msg);
         }
     }
+    ab_error werr = {{0}};
+    if (ab_ckpt_writer_wait(&writer, &werr) != AB_OK) note(ctl, "%s", werr.msg);
     if (stopped) {
         /* SIGTERM: the state after the last step, for --resume */
+        ab_ckpt_header h;
+        unsigned char *payload = NULL;
+        size_t len;
         rs.step_seconds = sp.seconds;
         if (!checkpoints)
             ab_fail(err, AB_ERR_ARG, "stopped in epoch %d of %d; checkpoints are off", rs.epoch + 1, rc->epochs);
-        else if (save_checkpoint(ctl, rc, version, &rs, t_start, err) == AB_OK)
+        else if (snapshot(rc, version, &rs, t_start, &h, &payload, &len, err) == AB_OK &&
+                 ab_ckpt_write(ctl->ckpt_dir, &h, payload, len, err) == AB_OK)
             ctl->checkpointed = 1;
+        free(payload);
         ctl->stopped = 1;
         cJSON_Delete(doc);
         engine_close(&t, &probe, &sp, best_params);
