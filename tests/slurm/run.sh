@@ -12,7 +12,11 @@
 #   3. compares every run file, timing fields aside, and the summary with
 #      a local 'actbench run -j 2' of the same experiment; summary.json and
 #      report.txt exist;
-#   4. a configuration error and another experiment's DIR submit nothing.
+#   4. a configuration error and another experiment's DIR submit nothing;
+#   5. tests/cases/slurm/slurm_requeue.yaml (one run of about two minutes)
+#      with a 1-minute time limit: Slurm's signal before the limit makes
+#      actbench checkpoint and the task requeue itself until the run has
+#      finished; its run file equals a local uninterrupted run's.
 # Stops the daemons it started, by their PIDs, and removes its temporary
 # directory, also when a check fails. It never touches a Slurm it did not
 # start (its own ports, state and munge socket). Prints the time of each
@@ -239,8 +243,47 @@ expect "nothing submitted" "$(squeue -h -r | wc -l)" "$jobs_before"
 if [ -e "$tmp/bad" ]; then fail "a configuration error created its DIR"; else pass; fi
 step "refusals submit nothing"
 
+# ---- 5. a task at its time limit: checkpointed, requeued, finished from its checkpoint ----
+long=$root/tests/cases/slurm/slurm_requeue.yaml
+"$ACTBENCH" run "$long" -j 1 -q -o local_long >/dev/null 2>local_long.err &
+local_pid=$!
+status=0
+ACTBENCH=$ACTBENCH sh "$submit" "$long" -o "$tmp/requeue" -n 1 --wait -- --time=1 --signal=B:USR1@50 \
+    >submit5.out 2>submit5.err || status=$?
+expect "a task past its time limit, requeued: exit status (summarize's)" "$status" 0
+lstatus=0
+wait "$local_pid" || lstatus=$?
+expect "local run of the long experiment: exit status" "$lstatus" 0
+out=$(ls "$tmp"/requeue/slurm/*_0.out 2>/dev/null | head -n 1)
+if [ -n "$out" ] && ! grep -Eq "task requeued|\(start [2-9]" "$out" && grep -q "^run 1/1 .*: ok" "$out"; then
+    # a machine fast enough to train the run before Slurm's signal came
+    skip "time limit: checkpoint, requeue, resume" "the run finished before Slurm's signal: nothing to resume"
+else
+    if [ -n "$out" ] && grep -Eq "task requeued|\(start [2-9]" "$out"; then
+        pass
+    else
+        fail "the task was never requeued:" "$(tail -n 8 "$out" 2>/dev/null)"
+    fi
+    if [ -n "$out" ] && grep -q "resumed from its checkpoint" "$out"; then
+        pass
+    else
+        fail "the requeued task did not resume from a checkpoint:" "$(tail -n 8 "$out" 2>/dev/null)"
+    fi
+fi
+for f in local_long/runs/*.json; do
+    untimed "$f" >a.json
+    untimed "requeue/runs/${f##*/}" >b.json 2>/dev/null || true
+    if [ -s a.json ] && cmp -s a.json b.json; then
+        pass
+    else
+        fail "the requeued run differs from a local run (timing aside):" "$(diff a.json b.json | head -n 6)"
+    fi
+done
+if [ -e requeue/checkpoints ]; then fail "checkpoints left after the run finished: $(ls requeue/checkpoints)"; else pass; fi
+step "time limit: checkpoint, requeue, resume"
+
 if [ "$failed" -gt 0 ]; then # what Slurm saw, for the log of a failed check
-    for f in "$tmp"/cluster/slurm/*.out "$s/log/slurmctld.log"; do
+    for f in "$tmp"/cluster/slurm/*.out "$tmp"/requeue/slurm/*.out "$s/log/slurmctld.log"; do
         [ -f "$f" ] || continue
         echo "---- $f"
         tail -n 15 "$f"
