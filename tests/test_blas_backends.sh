@@ -4,7 +4,8 @@
 # make test. Run IDs do not depend on the backend; environment.blas names
 # the backend and its version; on oneDNN, -j 1 and -j 2 give bit-identical
 # run files, the files match docs/results.md, a worker runs one thread (and
-# train.blas_threads of them when asked), and the parent never starts an
+# train.blas_threads of them when asked; its checkpoint writer, a thread
+# named ckpt-writer, aside), and the parent never starts an
 # OpenMP thread before it forks (a pool started there would hang the
 # workers: the -j 2 runs with two threads each must finish). The two
 # backends' numbers differ only by float rounding: the loss at
@@ -92,6 +93,16 @@ done
 max_threads() { # file: the largest "Threads:" of the pids in it
     awk 'BEGIN { m = 0 } $1 > m { m = $1 } END { print m }' "$1"
 }
+# the threads of process $1 but its checkpoint writer's (a thread that
+# writes a file at the end of an epoch, src/run/checkpoint.c)
+compute_threads() {
+    n=0
+    for c in /proc/"$1"/task/*/comm; do
+        name=$(cat "$c" 2>/dev/null) || continue # a thread that has just ended
+        [ "$name" = ckpt-writer ] || n=$((n + 1))
+    done
+    echo "$n"
+}
 watch() { # prefix args...: runs oneDNN actbench in the background; samples the parent's
     # threads into PREFIX.parent, its workers' into PREFIX.workers, every 0.05 s
     p=$1
@@ -104,7 +115,7 @@ watch() { # prefix args...: runs oneDNN actbench in the background; samples the 
     while kill -0 "$bg" 2>/dev/null; do
         awk '/^Threads:/ { print $2 }' /proc/"$bg"/status >>"$p.parent" 2>/dev/null || true
         for w in $(ps -o pid= --ppid "$bg" 2>/dev/null); do
-            awk '/^Threads:/ { print $2 }' /proc/"$w"/status >>"$p.workers" 2>/dev/null || true
+            compute_threads "$w" >>"$p.workers"
         done
         sleep 0.05
     done

@@ -267,7 +267,14 @@ ab_status ab_ckpt_writer_start(ab_ckpt_writer *w, const char *ckpt_dir, const ab
     w->len = len;
     w->st = AB_OK;
     memset(&w->err, 0, sizeof w->err);
-    if (pthread_create(&w->thread, NULL, writer_main, w) == 0) {
+    /* the thread is born with its creator's name: "ckpt-writer" from its
+     * first instant, so that it is never taken for a BLAS thread */
+    char name[16] = "";
+    pthread_getname_np(pthread_self(), name, sizeof name);
+    pthread_setname_np(pthread_self(), "ckpt-writer");
+    int made = pthread_create(&w->thread, NULL, writer_main, w) == 0;
+    pthread_setname_np(pthread_self(), name);
+    if (made) {
         w->busy = 1;
         return before;
     }

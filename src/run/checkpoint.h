@@ -49,7 +49,8 @@ ab_status ab_ckpt_read(const char *path, unsigned char **buf, ab_ckpt_header *h,
 
 /* A checkpoint written by a thread of its own while training goes on: the
  * run pays for the snapshot of its state (the payload) only, not for the
- * disk (the fsyncs). One write at a time. */
+ * disk (the fsyncs). One write at a time; the thread is named
+ * "ckpt-writer". */
 typedef struct {
     pthread_t thread;
     int busy;                 /* a write is in progress */
