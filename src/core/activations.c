@@ -104,6 +104,12 @@ ab_status ab_act_check(const ab_act_spec *a, ab_error *err)
     return AB_OK;
 }
 
+int ab_act_sign_kept(const ab_act_spec *a)
+{
+    int leaky = a->kind == AB_ACT_LEAKY_RELU && isfinite(a->alpha) && !signbit(a->alpha);
+    return a->kind == AB_ACT_RELU || leaky;
+}
+
 AB_VECTOR_CLONES void ab_act_forward(float *restrict y, float *restrict slopes, const float *restrict z, const ab_act_spec *a,
                     const float *alpha, int training, ab_rng *rng, int B, int n)
 {

@@ -67,6 +67,10 @@ int ab_act_uses_alpha(ab_act_kind kind);
 float ab_act_leak(const ab_act_spec *a);
 ab_status ab_act_check(const ab_act_spec *a, ab_error *err);
 
+/* 1 when f'(z) depends only on whether z > 0 and y = f(z) > 0 exactly
+ * when z > 0 (relu, and leaky_relu with a finite slope >= 0): the backward
+ * may then be given y in place of z. */
+int ab_act_sign_kept(const ab_act_spec *a);
 /* Forward over a (B, n) buffer; y, z and slopes must not overlap.
  *   alpha: prelu slopes, 1 or n of them (NULL for other kinds)
  *   slopes: rrelu per-element slopes (B*n), written in training mode

@@ -165,6 +165,34 @@ static void plan_layers(ab_net *net)
     net->n_params = p;
 }
 
+/* The image layers (every layer before the first dense one: convolutions,
+ * pooling, their activations and dropout) work example by example, so they
+ * run over chunks of IMAGE_CHUNK examples, each chunk through all of them
+ * while its buffers are still in the cache. The arithmetic is the same as
+ * over the whole batch (a conv layer does one sgemm per image); only the
+ * order of rrelu and dropout draws interleaves between layers. */
+#ifndef IMAGE_CHUNK
+#define IMAGE_CHUNK 8
+#endif
+
+static int image_layers(const ab_net *net)
+{
+    int i = 0;
+    while (i < net->n_layers && net->layers[i].kind != AB_LAYER_DENSE) i++;
+    return i;
+}
+
+static int chunk_size(int B) { return B < IMAGE_CHUNK ? B : IMAGE_CHUNK; }
+
+/* The largest output of one example among the image layers. */
+static size_t max_image_out(const ab_net *net)
+{
+    size_t m = 0;
+    for (int i = 0; i < image_layers(net); i++)
+        if ((size_t)net->layers[i].out_size > m) m = (size_t)net->layers[i].out_size;
+    return m;
+}
+
 ab_status ab_net_build(ab_net *net, const ab_model_spec *spec, int max_batch,
                        ab_rng *init_rng, uint64_t rrelu_seed, ab_error *err)
 {
@@ -190,6 +218,8 @@ ab_status ab_net_build(ab_net *net, const ab_model_spec *spec, int max_batch,
         }
     }
     size_t n_buf = per_example * (size_t)max_batch;
+    size_t n_pingpong = (size_t)chunk_size(max_batch) * max_image_out(net);
+    n_buf += 2 * n_pingpong;
     net->params = calloc(net->n_params, sizeof(float));
     net->grads = calloc(net->n_params, sizeof(float));
     net->buf = calloc(n_buf, sizeof(float));
@@ -209,7 +239,8 @@ ab_status ab_net_build(ab_net *net, const ab_model_spec *spec, int max_batch,
         if (l->kind == AB_LAYER_DROPOUT) l->mask = q, q += n;
         if (l->kind == AB_LAYER_MAX_POOL) l->argmax = (int32_t *)(void *)q, q += n;
     }
-    net->probs = q;
+    net->probs = q, q += (size_t)max_batch * spec->n_classes;
+    net->pingpong[0] = q, net->pingpong[1] = q + n_pingpong;
     ab_rng_seed(&net->rrelu_rng, rrelu_seed, "rrelu");
     ab_rng_seed(&net->dropout_rng, rrelu_seed, "dropout");
     net->training = 1;
@@ -260,22 +291,6 @@ void ab_net_init_params(ab_net *net, ab_rng *rng)
     }
 }
 
-/* The image layers (every layer before the first dense one: convolutions,
- * pooling, their activations and dropout) work example by example, so they
- * run over chunks of IMAGE_CHUNK examples, each chunk through all of them
- * while its buffers are still in the cache. The arithmetic is the same as
- * over the whole batch (a conv layer does one sgemm per image); only the
- * order of rrelu and dropout draws interleaves between layers. */
-#ifndef IMAGE_CHUNK
-#define IMAGE_CHUNK 8
-#endif
-
-static int image_layers(const ab_net *net)
-{
-    int i = 0;
-    while (i < net->n_layers && net->layers[i].kind != AB_LAYER_DENSE) i++;
-    return i;
-}
 
 /* Whether activation layer i and the max pooling after it run as one pass
  * (pool_layer.c): the pooling's forward and the activation's backward are
@@ -289,15 +304,26 @@ static int fused_pool(const ab_net *net, int i)
            ab_act_max_pool_fusable(&a->act, p->kernel, p->stride);
 }
 
+/* Whether layer i is a convolution whose activation takes its backward
+ * from its output (ab_act_sign_kept): nothing then reads the convolution's
+ * output after the activation's forward. */
+static int act_reads_output(const ab_net *net, int i)
+{
+    if (i < 0 || i + 1 >= net->n_layers) return 0;
+    const ab_layer *c = &net->layers[i], *a = &net->layers[i + 1];
+    return c->kind == AB_LAYER_CONV && a->kind == AB_LAYER_ACTIVATION && ab_act_sign_kept(&a->act);
+}
+
 /* Buffers that only one chunk of image layers uses start at the buffer's
  * first example for every chunk (they stay in the cache) instead of at the
  * chunk's own examples: in training, the output of layer i when a fused
- * activation and pooling (whose backward does not read it) consume it; and
- * the input gradient of every image layer but the last (the one from the
- * first dense layer covers the whole batch). */
+ * activation and pooling (whose backward does not read it) consume it, or
+ * when it is a convolution's and its activation's backward reads the
+ * activation's output instead; and the input gradient of every image layer
+ * but the last (the one from the first dense layer covers the whole batch). */
 static int scratch_out(const ab_net *net, int i)
 {
-    return net->training && fused_pool(net, i + 1);
+    return net->training && (fused_pool(net, i + 1) || act_reads_output(net, i));
 }
 
 static size_t grad_off(const ab_net *net, int j, int b0, int size)
@@ -350,6 +376,80 @@ static void layer_forward(ab_net *net, int i, const float *x, int b0, int n)
                              &net->rrelu_rng, n, l->out_c, l->out_h * l->out_w);
         return;
     }
+}
+
+/* ab_net_infer's forward through image layers [0, n_img) for examples
+ * [b0, b0 + n): each layer reads the buffer the last one wrote and writes
+ * the other ping-pong buffer (the last one writes net->acts[n_img]);
+ * dropout (the identity in evaluation) is skipped, and an activation and
+ * the max pooling after it run as one pass. The kernels are
+ * layer_forward's in evaluation mode, so the floats are the same. */
+static void infer_chunk(ab_net *net, const float *x, int b0, int n, int n_img)
+{
+    const float *in = x + (size_t)b0 * net->spec.n_inputs;
+    int which = 0;
+    for (int i = 0; i < n_img; i++) {
+        ab_layer *l = &net->layers[i];
+        if (l->kind == AB_LAYER_DROPOUT) continue;
+        int last = fused_pool(net, i) ? i + 1 : i; /* the layer whose output this pass writes */
+        for (int j = last + 1; j < n_img && net->layers[j].kind == AB_LAYER_DROPOUT; j++) last = j;
+        const ab_layer *ol = &net->layers[last];
+        float *out = last == n_img - 1 ? net->acts[n_img] + (size_t)b0 * ol->out_size : net->pingpong[which];
+        size_t oo = (size_t)b0 * l->out_size;
+        const float *p = net->params + l->param_off;
+        switch (l->kind) {
+        case AB_LAYER_CONV: {
+            ab_conv_shape cs = conv_shape(l);
+            ab_conv_forward(out, net->work, in, p, p + l->n_params - (size_t)l->out_c, &cs, n);
+            break;
+        }
+        case AB_LAYER_MAX_POOL:
+            ab_max_pool_forward(out, l->argmax + oo, in, n, l->in_c, l->in_h, l->in_w, l->kernel,
+                                l->stride, l->out_h, l->out_w);
+            break;
+        case AB_LAYER_AVG_POOL:
+            ab_avg_pool_forward(out, in, n, l->in_c, l->in_h, l->in_w, l->kernel, l->stride,
+                                l->out_h, l->out_w);
+            break;
+        case AB_LAYER_GLOBAL_AVG_POOL:
+            ab_global_avg_pool_forward(out, in, n, l->in_c, l->in_h * l->in_w);
+            break;
+        case AB_LAYER_ACTIVATION:
+            if (fused_pool(net, i)) {
+                const ab_layer *pl = &net->layers[i + 1];
+                ab_act_max_pool_forward(out, pl->argmax + (size_t)b0 * pl->out_size, NULL, in, &l->act,
+                                        n, l->out_c, l->out_h, l->out_w, pl->out_h, pl->out_w);
+                i++;
+                break;
+            }
+            ab_act_layer_forward(out, NULL, in, &l->act, p, 0, &net->rrelu_rng, n, l->out_c,
+                                 l->out_h * l->out_w);
+            break;
+        case AB_LAYER_DROPOUT:
+        case AB_LAYER_DENSE:
+            break; /* not reached: skipped above; dense layers are not image layers */
+        }
+        in = out;
+        which ^= 1;
+    }
+    /* only when the image layers end in dropout after nothing else */
+    const ab_layer *ll = &net->layers[n_img - 1];
+    float *dst = net->acts[n_img] + (size_t)b0 * ll->out_size;
+    if (in != dst) memcpy(dst, in, (size_t)n * ll->out_size * sizeof *dst);
+}
+
+const float *ab_net_infer(ab_net *net, const float *x, int B)
+{
+    int n_img = image_layers(net);
+    /* the first dense layer reads acts[n_img]; with no image layer, x */
+    if (n_img > 0)
+        for (int b0 = 0; b0 < B; b0 += IMAGE_CHUNK)
+            infer_chunk(net, x, b0, chunk_size(B - b0), n_img);
+    int was_training = net->training;
+    net->training = 0;
+    for (int i = n_img; i < net->n_layers; i++) layer_forward(net, i, x, 0, B);
+    net->training = was_training;
+    return net->acts[net->n_layers];
 }
 
 const float *ab_net_forward(ab_net *net, const float *x, int B)
@@ -437,7 +537,8 @@ static void layer_backward(ab_net *net, int i, const float *x, int b0, int n, in
         return;
     case AB_LAYER_ACTIVATION:
         if (din && !fused_pool(net, i))
-            ab_act_layer_backward(din, l->n_params ? g : NULL, dout, in, out,
+            ab_act_layer_backward(din, l->n_params ? g : NULL, dout,
+                                  act_reads_output(net, i - 1) ? out : in, out,
                                   l->slopes ? l->slopes + oo : NULL, &l->act, p, net->training, n,
                                   l->out_c, l->out_h * l->out_w);
         return;

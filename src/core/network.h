@@ -71,6 +71,7 @@ typedef struct {
     float *dacts[AB_MAX_LAYERS + 1]; /* gradient of acts[i] */
     float *probs;                /* (max_batch, n_classes) */
     float *work;                 /* conv workspace (im2col), n_work floats, shared by every conv layer */
+    float *pingpong[2];          /* ab_net_infer: a chunk of image-layer outputs, alternately (in buf) */
     size_t n_work;
     int n_hidden;                /* dense and conv layers with an activation */
     int hidden_act[AB_MAX_HIDDEN]; /* layer index of hidden layer h's activation */
@@ -94,6 +95,13 @@ void ab_net_init_params(ab_net *net, ab_rng *rng);
 /* Forward x(B, n_inputs) through every layer; returns a pointer to the
  * logits (B, n_classes), inside the network's buffers. */
 const float *ab_net_forward(ab_net *net, const float *x, int B);
+/* The same logits, bit for bit, in evaluation mode (net->training is not
+ * read): the image layers run chunk by chunk through two small buffers
+ * that stay in the cache, keeping nothing for a backward pass (dropout is
+ * skipped, an activation and the max pooling after it run as one); only
+ * the last image layer's output and the dense layers' are written to
+ * net->acts. For evaluation without the probe (which reads net->acts). */
+const float *ab_net_infer(ab_net *net, const float *x, int B);
 /* Softmax cross-entropy on the logits of the last forward; returns the mean
  * loss and counts correct predictions. */
 double ab_net_loss(ab_net *net, const int32_t *y, int B, int *correct);

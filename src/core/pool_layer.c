@@ -163,8 +163,7 @@ void ab_global_avg_pool_backward(float *restrict dx, const float *restrict dy, i
 
 int ab_act_max_pool_fusable(const ab_act_spec *a, int k, int stride)
 {
-    int leaky = a->kind == AB_ACT_LEAKY_RELU && isfinite(a->alpha) && !signbit(a->alpha);
-    return k == 2 && stride == 2 && (a->kind == AB_ACT_RELU || leaky);
+    return k == 2 && stride == 2 && ab_act_sign_kept(a);
 }
 
 /* f(v): relu when relu, else leaky relu with slope s (activations.c). */

@@ -147,8 +147,13 @@ void ab_probe_measure_eval(ab_probe *p, ab_net *net, const float *x, const int32
     long hits = 0;
     for (int start = 0; start < n; start += net->max_batch) {
         int B = n - start < net->max_batch ? n - start : net->max_batch;
-        ab_net_forward(net, x + (size_t)start * net->spec.n_inputs, B);
-        if (p) accumulate(p, net, B);
+        const float *xb = x + (size_t)start * net->spec.n_inputs;
+        if (p) { /* the probe reads every hidden layer's activations */
+            ab_net_forward(net, xb, B);
+            accumulate(p, net, B);
+        } else {
+            ab_net_infer(net, xb, B);
+        }
         if (y) {
             int correct = 0;
             total += ab_net_loss(net, y + start, B, &correct) * B;
