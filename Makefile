@@ -45,7 +45,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = $(CFLAGS_BASE) $(PKG_CFLAGS) $(BLAS_CFLAGS) $(CFLAGS)
 LIBS       = $(PKG_LIBS) $(BLAS_LIBS) -lm $(LDSAN) $(LDFLAGS)
 
-LIB_SRC  := $(sort $(wildcard src/core/*.c src/data/*.c src/config/*.c src/run/*.c src/report/*.c))
+LIB_SRC  := $(sort $(wildcard src/core/*.c src/core/simd/*.c src/data/*.c src/config/*.c src/run/*.c src/report/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)

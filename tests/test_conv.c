@@ -12,37 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../src/core/layer.h"
+#include "../src/core/simd/simd.h"
 #include "support/check.h"
 #include "support/gradcheck.h"
 
-/* im2col.c and pool_layer.c once more, as portable_*, without their
- * AVX-512 paths and instruction-set clones (AB_NO_CLONES): so that the
- * code every x86-64 processor runs is checked on one with AVX-512 too. */
-#define AB_NO_CLONES 1
-#define ab_im2col portable_im2col
-#define ab_col2im portable_col2im
-#include "../src/core/im2col.c"
-#undef ab_im2col
-#undef ab_col2im
-#define ab_max_pool_forward portable_max_pool_forward
-#define ab_max_pool_backward portable_max_pool_backward
-#define ab_avg_pool_forward portable_avg_pool_forward
-#define ab_avg_pool_backward portable_avg_pool_backward
-#define ab_global_avg_pool_forward portable_global_avg_pool_forward
-#define ab_global_avg_pool_backward portable_global_avg_pool_backward
-#define ab_act_max_pool_fusable portable_act_max_pool_fusable
-#define ab_act_max_pool_forward portable_act_max_pool_forward
-#define ab_act_max_pool_backward portable_act_max_pool_backward
-#include "../src/core/pool_layer.c"
-#undef ab_max_pool_forward
-#undef ab_max_pool_backward
-#undef ab_avg_pool_forward
-#undef ab_avg_pool_backward
-#undef ab_global_avg_pool_forward
-#undef ab_global_avg_pool_backward
-#undef ab_act_max_pool_fusable
-#undef ab_act_max_pool_forward
-#undef ab_act_max_pool_backward
 
 #define EPS 1e-3f
 #define TOL 1e-2
@@ -423,10 +396,17 @@ static void check_im2col(int C, int H, int W, int k, int stride, int pad)
     ab_im2col(col, ld, x, &s);
     CHECK(!memcmp(col, want, (size_t)(rows * ld) * sizeof *col), "im2col %dx%d k %d stride %d pad %d: = its definition, bit for bit",
           H, W, k, stride, pad);
-    for (long i = 0; i < rows * ld; i++) col[i] = 7.0f;
-    portable_im2col(col, ld, x, &s);
-    CHECK(!memcmp(col, want, (size_t)(rows * ld) * sizeof *col), "portable im2col %dx%d k %d stride %d pad %d: = its definition",
-          H, W, k, stride, pad);
+    const ab_simd_kernels *tables[4], *chosen = ab_simd();
+    int n_tables = ab_simd_tables(tables, 4);
+    for (int t = 0; t < n_tables; t++) { /* every processor's code, checked on this one */
+        ab_simd_use(tables[t]);
+        for (long i = 0; i < rows * ld; i++) col[i] = 7.0f;
+        ab_im2col(col, ld, x, &s);
+        CHECK(!memcmp(col, want, (size_t)(rows * ld) * sizeof *col),
+              "im2col %dx%d k %d stride %d pad %d with the %s kernels: = its definition", H, W, k,
+              stride, pad, tables[t]->name);
+    }
+    ab_simd_use(chosen);
     free(x); free(col); free(want); free(map);
 }
 
@@ -490,12 +470,19 @@ static void check_act_pool_fused(ab_act_kind kind, float alpha, int H, int W)
     CHECK(!memcmp(p1, p2, (size_t)no * sizeof *p1) && !memcmp(a1, a2, (size_t)no * sizeof *a1),
           "%s + max pool 2 on %dx%d without the activation's output: the same pooling",
           ab_act_name(kind), H, W);
-    /* the portable build (no AVX-512) */
-    portable_act_max_pool_forward(p2, a2, NULL, z, &a, FB, FC, H, W, oh, ow);
-    portable_act_max_pool_backward(dz2, dy, a2, p2, &a, FB, FC, H, W, oh, ow);
-    CHECK(!memcmp(p1, p2, (size_t)no * sizeof *p1) && !memcmp(a1, a2, (size_t)no * sizeof *a1) &&
-              !memcmp(dz1, dz2, (size_t)ni * sizeof *dz1),
-          "%s + max pool 2 on %dx%d, portable build: fused = unfused, bit for bit", ab_act_name(kind), H, W);
+    /* every table of simd.h (the portable one, SSE2, AVX-512 where the processor has it) */
+    const ab_simd_kernels *tables[4], *chosen = ab_simd();
+    int n_tables = ab_simd_tables(tables, 4);
+    for (int t = 0; t < n_tables; t++) {
+        ab_simd_use(tables[t]);
+        ab_act_max_pool_forward(p2, a2, NULL, z, &a, FB, FC, H, W, oh, ow);
+        ab_act_max_pool_backward(dz2, dy, a2, p2, &a, FB, FC, H, W, oh, ow);
+        CHECK(!memcmp(p1, p2, (size_t)no * sizeof *p1) && !memcmp(a1, a2, (size_t)no * sizeof *a1) &&
+                  !memcmp(dz1, dz2, (size_t)ni * sizeof *dz1),
+              "%s + max pool 2 on %dx%d with the %s kernels: fused = unfused, bit for bit",
+              ab_act_name(kind), H, W, tables[t]->name);
+    }
+    ab_simd_use(chosen);
     ab_act_spec other = ab_act_default(AB_ACT_ELU);
     ab_act_spec negzero = ab_act_default(AB_ACT_LEAKY_RELU);
     negzero.alpha = -0.0f; /* slope * 0 would be -0 where the unfused backward gives it */
@@ -506,8 +493,70 @@ static void check_act_pool_fused(ab_act_kind kind, float alpha, int H, int W)
     free(a1); free(a2);
 }
 
+/* ---- simd.h: every table's kernels against the portable ones ----
+ * bit for bit, on random data with ties and zeros of both signs: row
+ * copies of every length 0..40 (one, two and three vector moves, masked
+ * or overlapping tails), byte-to-float conversion of 0..40 bytes, and the
+ * fused activation + 2x2 pooling planes (forward, and backward on rows of
+ * 8 windows and more, its contract) of 1..20 windows a row, with a row
+ * and a column no window covers. */
+static void check_simd_kernels(void)
+{
+    const ab_simd_kernels *tables[4];
+    int n_tables = ab_simd_tables(tables, 4);
+    CHECK(n_tables >= 1 && !strcmp(tables[0]->name, "portable") && ab_simd() == tables[n_tables - 1],
+          "simd tables: the portable one first, the widest of %d chosen (%s)", n_tables, ab_simd()->name);
+    const ab_simd_kernels *ref = tables[0];
+    ab_rng r;
+    ab_rng_seed(&r, 5, "simd");
+    enum { N = 4 * 41 * 41 + 64 };
+    float *a = gc_floats(N), *b = gc_floats(N), *src = gc_floats(N), *dy = gc_floats(N), table[256];
+    float *y1 = gc_floats(N), *y2 = gc_floats(N);
+    int32_t *i1 = calloc(N, sizeof *i1), *i2 = calloc(N, sizeof *i2);
+    uint8_t bytes[64];
+    static const float special[] = {0.0f, -0.0f, 0.5f, -0.5f};
+    for (long i = 0; i < N; i++)
+        src[i] = ab_rng_below(&r, 3) == 0 ? special[ab_rng_below(&r, 4)] : ab_rng_uniformf(&r, -1, 1);
+    gc_fill_uniform(dy, N, &r, -1, 1);
+    for (int i = 0; i < 256; i++) table[i] = ab_rng_uniformf(&r, -1, 1);
+    for (int i = 0; i < 64; i++) bytes[i] = (uint8_t)ab_rng_below(&r, 256);
+    for (int t = 1; t < n_tables; t++) {
+        const ab_simd_kernels *k = tables[t];
+        int bad_copy = 0, bad_bytes = 0, bad_fwd = 0, bad_back = 0;
+        for (int n = 0; n <= 40; n++) {
+            for (long i = 0; i < N; i++) a[i] = b[i] = 7.0f;
+            ref->copy_rows(a + 1, 45, src + 3, 43, 3, n);
+            k->copy_rows(b + 1, 45, src + 3, 43, 3, n);
+            bad_copy += memcmp(a, b, N * sizeof *a) != 0;
+            for (long i = 0; i < N; i++) a[i] = b[i] = 7.0f;
+            ref->bytes_to_floats(a, bytes + 1, table, n);
+            k->bytes_to_floats(b, bytes + 1, table, n);
+            bad_bytes += memcmp(a, b, N * sizeof *a) != 0;
+        }
+        for (int ow = 1; ow <= 20; ow++)
+            for (int relu = 0; relu < 2; relu++) {
+                int oh = 3, H = 2 * oh + 1, W = 2 * ow + 1;
+                float s = relu ? 0.0f : 0.18181818f;
+                ref->act_pool_plane(y1, i1, src, W, oh, ow, relu, s);
+                k->act_pool_plane(y2, i2, src, W, oh, ow, relu, s);
+                bad_fwd += memcmp(y1, y2, (size_t)(oh * ow) * sizeof *y1) != 0 ||
+                           memcmp(i1, i2, (size_t)(oh * ow) * sizeof *i1) != 0;
+                if (ow < 8) continue;
+                for (long i = 0; i < N; i++) a[i] = b[i] = 7.0f;
+                ref->act_pool_back_plane(a, dy, i1, y1, H, W, oh, ow, relu, s);
+                k->act_pool_back_plane(b, dy, i1, y1, H, W, oh, ow, relu, s);
+                bad_back += memcmp(a, b, N * sizeof *a) != 0;
+            }
+        CHECK(bad_copy + bad_bytes + bad_fwd + bad_back == 0,
+              "simd %s = portable bit for bit: copy_rows %d, bytes_to_floats %d, act_pool_plane %d, "
+              "act_pool_back_plane %d cases differ", k->name, bad_copy, bad_bytes, bad_fwd, bad_back);
+    }
+    free(a); free(b); free(src); free(dy); free(y1); free(y2); free(i1); free(i2);
+}
+
 int main(void)
 {
+    check_simd_kernels();
     static const int shapes[][4] = {
         /* k, stride, pad, group */
         {1, 1, 0, 1}, {1, 1, 0, 3}, {1, 2, 0, 1},

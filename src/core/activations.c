@@ -2,7 +2,7 @@
  * Owns the name table. Does not own parameters (prelu alphas live in the
  * network's parameter array) nor buffers. */
 #include "activations.h"
-#include "vector_clones.h"
+#include "simd/vector_clones.h"
 #include <math.h>
 #include <string.h>
 
@@ -116,14 +116,11 @@ AB_VECTOR_CLONES void ab_act_forward(float *restrict y, float *restrict slopes, 
     long total = (long)B * n;
     switch (a->kind) {
     case AB_ACT_RELU:
-        for (long i = 0; i < total; i++) y[i] = z[i] > 0.0f ? z[i] : 0.0f;
+        for (long i = 0; i < total; i++) y[i] = ab_relu_f(z[i]);
         break;
     case AB_ACT_LEAKY_RELU: {
         float s = a->alpha;
-        for (long i = 0; i < total; i++) {
-            float v = z[i], leak = s * v; /* both sides computed: a select, no branch */
-            y[i] = v > 0.0f ? v : leak;
-        }
+        for (long i = 0; i < total; i++) y[i] = ab_leaky_f(z[i], s);
         break;
     }
     case AB_ACT_RRELU:
@@ -190,17 +187,11 @@ AB_VECTOR_CLONES void ab_act_backward(float *restrict dz, float *restrict dalpha
     long total = (long)B * n;
     switch (a->kind) {
     case AB_ACT_RELU:
-        for (long i = 0; i < total; i++) {
-            float g = dy[i];
-            dz[i] = z[i] > 0.0f ? g : 0.0f;
-        }
+        for (long i = 0; i < total; i++) dz[i] = ab_relu_df(z[i], dy[i]);
         break;
     case AB_ACT_LEAKY_RELU: {
         float s = a->alpha;
-        for (long i = 0; i < total; i++) {
-            float g = dy[i], leak = s * g;
-            dz[i] = z[i] > 0.0f ? g : leak;
-        }
+        for (long i = 0; i < total; i++) dz[i] = ab_leaky_df(z[i], dy[i], s);
         break;
     }
     case AB_ACT_RRELU:

@@ -67,6 +67,22 @@ int ab_act_uses_alpha(ab_act_kind kind);
 float ab_act_leak(const ab_act_spec *a);
 ab_status ab_act_check(const ab_act_spec *a, ab_error *err);
 
+/* relu and leaky relu (slope s) of one element, and f'(z) times g: the
+ * maths of ab_act_forward and ab_act_backward for these two kinds, which
+ * the activation fused with max pooling (act_pool_layer.c) shares. */
+static inline float ab_relu_f(float v) { return v > 0.0f ? v : 0.0f; }
+static inline float ab_leaky_f(float v, float s)
+{
+    float leak = s * v; /* both sides computed: a select, no branch */
+    return v > 0.0f ? v : leak;
+}
+static inline float ab_relu_df(float z, float g) { return z > 0.0f ? g : 0.0f; }
+static inline float ab_leaky_df(float z, float g, float s)
+{
+    float leak = s * g;
+    return z > 0.0f ? g : leak;
+}
+
 /* 1 when f'(z) depends only on whether z > 0 and y = f(z) > 0 exactly
  * when z > 0 (relu, and leaky_relu with a finite slope >= 0): the backward
  * may then be given y in place of z. */

@@ -2,7 +2,7 @@
  * ab_gemm. W is (out, in) like PyTorch's Linear, batch-major buffers. */
 #include "layer.h"
 #include "blas.h"
-#include "vector_clones.h"
+#include "simd/vector_clones.h"
 
 /* y(B,out) = b(out) in every row */
 AB_VECTOR_CLONES static void broadcast_rows(float *restrict y, const float *restrict b, int B, int out)

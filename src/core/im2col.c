@@ -5,28 +5,15 @@
  * col2im adds such a matrix back into an image. No I/O. */
 #include "layer.h"
 #include <string.h>
-#include "vector_clones.h"
+#include "simd/simd.h"
+#include "simd/vector_clones.h"
 
-/* GCC would turn the short copy loops below back into memcpy calls. */
+/* GCC would turn the short zeroing loops below into memset calls. */
 #if defined(__GNUC__) && !defined(__clang__)
 #define NO_LIBCALLS __attribute__((optimize("no-tree-loop-distribute-patterns")))
 #else
 #define NO_LIBCALLS
 #endif
-
-/* dst[0..n) = src[0..n) for the short rows of an image (a few dozen
- * floats): 4-float moves, the last one overlapping, instead of a memcpy
- * call that costs more than the copy. */
-static inline void copy_row(float *restrict dst, const float *restrict src, int n)
-{
-    if (n < 4) {
-        for (int i = 0; i < n; i++) dst[i] = src[i];
-        return;
-    }
-    int i = 0;
-    for (; i + 4 <= n; i += 4) memcpy(dst + i, src + i, 4 * sizeof *dst);
-    if (i < n) memcpy(dst + n - 4, src + n - 4, 4 * sizeof *dst);
-}
 
 /* The output columns [*lo, *hi) whose input column ox*s - pad + kj lies in
  * [0, W). */
@@ -40,50 +27,19 @@ static void valid_range(int W, int s, int pad, int kj, int ow, int *lo, int *hi)
     *lo = a, *hi = b;
 }
 
-/* dst[0..n) = src[0..n) for n >= 8: 8-float moves, the last one
- * overlapping (one AVX move each in the AVX2 and AVX-512 clones). */
-static inline void copy_row8(float *restrict dst, const float *restrict src, int n)
-{
-    int i = 0;
-    for (; i + 8 <= n; i += 8) memcpy(dst + i, src + i, 8 * sizeof *dst);
-    if (i < n) memcpy(dst + n - 8, src + n - 8, 8 * sizeof *dst);
-}
-
-#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__) && !defined(AB_NO_CLONES)
-#include <immintrin.h>
-#define AB_ROWS_AVX512 1
-/* rows times: dst[0..n) = src[0..n), then dst += dstep, src += sstep; 16
- * floats per move, the last move of a row masked (AVX-512: masked-out
- * lanes are neither read nor written), so a row of up to 16 floats is
- * one load and one store. */
-__attribute__((target("avx512f"))) static void copy_rows_avx512(float *dst, long dstep,
-                                                               const float *src, long sstep,
-                                                               int rows, int n)
-{
-    __mmask16 tail = (__mmask16)((1u << (n % 16)) - 1);
-    for (int r = 0; r < rows; r++, dst += dstep, src += sstep) {
-        int i = 0;
-        for (; i + 16 <= n; i += 16) _mm512_storeu_ps(dst + i, _mm512_loadu_ps(src + i));
-        if (tail) _mm512_mask_storeu_ps(dst + i, tail, _mm512_maskz_loadu_ps(tail, src + i));
-    }
-}
-#endif
-
 /* Stride 1: the output rows oy in [y0, y1) read input row oy - pad + ki;
  * the others are zero. In each such row, columns [lo, hi) are a copy of
  * the input row (from column lo + kj - pad) and the rest zero. The rows
  * are short (11 floats in the benchmark's second layer) and the patch
- * matrix larger than the L1 cache, so the time goes into stores: as few
- * and as wide as the processor has (AB_VECTOR_CLONES). */
+ * matrix larger than the L1 cache, so the time goes into stores: the
+ * copies are simd.h's copy_rows (masked 16-float moves with AVX-512). */
 AB_VECTOR_CLONES NO_LIBCALLS static void im2col_stride1(float *restrict col, long ldc,
                                                         const float *restrict x,
                                                         const ab_conv_shape *s)
 {
     int C = s->c, H = s->h, W = s->w, k = s->k, pad = s->pad;
     int oh = s->oh, ow = s->ow;
-#ifdef AB_ROWS_AVX512
-    int avx512 = __builtin_cpu_supports("avx512f");
-#endif
+    const ab_simd_kernels *simd = ab_simd();
     for (int c = 0; c < C; c++)
         for (int ki = 0; ki < k; ki++) {
             int y0 = pad - ki > 0 ? pad - ki : 0, y1 = H + pad - ki < oh ? H + pad - ki : oh;
@@ -92,28 +48,16 @@ AB_VECTOR_CLONES NO_LIBCALLS static void im2col_stride1(float *restrict col, lon
                 float *row = col + ((long)(c * k + ki) * k + kj) * ldc;
                 int lo, hi;
                 valid_range(W, 1, pad, kj, ow, &lo, &hi);
-                int n = hi - lo, oy = y0;
                 for (long p = 0; p < (long)y0 * ow; p++) row[p] = 0.0f;
-#ifdef AB_ROWS_AVX512
-                if (avx512 && y1 > y0) {
-                    copy_rows_avx512(row + (long)y0 * ow + lo, ow,
-                                     x + ((long)c * H + y0 - pad + ki) * W + kj - pad + lo, W, y1 - y0, n);
-                    for (float *r = row + (long)y0 * ow; oy < y1 && (lo > 0 || hi < ow); oy++, r += ow) {
+                if (y1 > y0)
+                    simd->copy_rows(row + (long)y0 * ow + lo, ow,
+                                    x + ((long)c * H + y0 - pad + ki) * W + kj - pad + lo, W, y1 - y0,
+                                    hi - lo);
+                if (lo > 0 || hi < ow)
+                    for (float *r = row + (long)y0 * ow; r < row + (long)y1 * ow; r += ow) {
                         for (int ox = 0; ox < lo; ox++) r[ox] = 0.0f;
                         for (int ox = hi; ox < ow; ox++) r[ox] = 0.0f;
                     }
-                    oy = y1;
-                }
-#endif
-                for (float *r = row + (long)oy * ow; oy < y1; oy++, r += ow) {
-                    const float *xr = x + ((long)c * H + oy - pad + ki) * W + kj - pad + lo;
-                    for (int ox = 0; ox < lo; ox++) r[ox] = 0.0f;
-                    if (n >= 8)
-                        copy_row8(r + lo, xr, n);
-                    else
-                        copy_row(r + lo, xr, n);
-                    for (int ox = hi; ox < ow; ox++) r[ox] = 0.0f;
-                }
                 for (long p = (long)y1 * ow; p < (long)oh * ow; p++) row[p] = 0.0f;
             }
         }

@@ -3,7 +3,8 @@
  * to a (B, out_size) buffer, where a size is the flattened channels x
  * height x width of one example in NCHW order (so flattening an image for a
  * dense layer is free). One file per kind: dense_layer.c, conv_layer.c (with
- * im2col.c), pool_layer.c, dropout_layer.c, activation_layer.c. network.c
+ * im2col.c), pool_layer.c (and act_pool_layer.c: an activation fused with
+ * the 2x2 max pooling after it), dropout_layer.c, activation_layer.c. network.c
  * dispatches on the kind with switches that have no default, so a kind
  * without a case is a compiler warning. Parameters live in the network's
  * single allocation at param_off. Backward functions add into parameter
@@ -111,7 +112,8 @@ void ab_global_avg_pool_forward(float *y, const float *x, int B, int C, int HW);
 /* dx(B,C,HW) = dy(B,C) / HW (dx is set). */
 void ab_global_avg_pool_backward(float *dx, const float *dy, int B, int C, int HW);
 
-/* An activation followed by a 2x2 stride-2 max pooling, in one pass (the
+/* ---- act_pool_layer.c ----
+ * An activation followed by a 2x2 stride-2 max pooling, in one pass (the
  * same floats as the two layers one after the other): whether the pair can
  * be fused (relu, and leaky_relu with a finite slope >= 0; k = stride = 2);
  * forward: y(B,C,oh,ow) and argmax of the pooling of f(z), and f(z) itself

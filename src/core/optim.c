@@ -2,7 +2,7 @@
  * coupled L2 weight decay (as PyTorch's weight_decay). State is one
  * allocation made once by ab_optim_init. */
 #include "optim.h"
-#include "vector_clones.h"
+#include "simd/vector_clones.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

@@ -4,6 +4,7 @@
 #include "trainer.h"
 #include <math.h>
 #include "augment.h"
+#include "simd/simd.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,36 +83,6 @@ void ab_trainer_set_bytes(ab_trainer *t, const float *x, const uint8_t *x8, cons
     t->x8_table = t->bytes_of ? table : NULL;
 }
 
-#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__) && !defined(AB_NO_CLONES)
-#include <immintrin.h>
-#define AB_BYTES_AVX512 1
-/* dst[j] = table[src[j]] for the j < F in whole vectors of 16 (16 bytes
- * widened to 16 indices, then one gather of their table entries);
- * returns how many it converted. */
-__attribute__((target("avx512f"))) static int bytes_to_floats_avx512(float *dst, const uint8_t *src,
-                                                                    const float *table, int F)
-{
-    int j = 0;
-    for (; j + 16 <= F; j += 16) {
-        __m512i k = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(src + j)));
-        _mm512_storeu_ps(dst + j, _mm512_i32gather_ps(k, table, 4));
-    }
-    return j;
-}
-#endif
-
-/* dst(F) = table[src(F)] */
-static void bytes_to_floats(float *restrict dst, const uint8_t *restrict src,
-                            const float *restrict table, int F, int avx512)
-{
-    int j = 0;
-#ifdef AB_BYTES_AVX512
-    if (avx512) j = bytes_to_floats_avx512(dst, src, table, F);
-#endif
-    (void)avx512;
-    for (; j < F; j++) dst[j] = table[src[j]];
-}
-
 /* xb(B,F), yb(B) = the examples idx[0..B) of x, y; from their bytes x8
  * through table when x8 is set (x[i] == table[x8[i]]: a quarter of the
  * cache lines). The rows lie scattered over the whole data set, far
@@ -121,10 +92,7 @@ static void bytes_to_floats(float *restrict dst, const uint8_t *restrict src,
 static void gather(float *restrict xb, int32_t *restrict yb, const float *x, const uint8_t *x8,
                    const float *table, const int32_t *y, const int *idx, int B, int F)
 {
-    int avx512 = 0;
-#ifdef AB_BYTES_AVX512
-    avx512 = __builtin_cpu_supports("avx512f");
-#endif
+    const ab_simd_kernels *simd = ab_simd();
     size_t row = x8 ? (size_t)F : (size_t)F * sizeof *x;
     const char *base = x8 ? (const char *)x8 : (const char *)x;
     for (int i = 0; i < B + GATHER_AHEAD; i++) {
@@ -135,7 +103,7 @@ static void gather(float *restrict xb, int32_t *restrict yb, const float *x, con
         int k = i - GATHER_AHEAD;
         if (k >= 0) {
             if (x8)
-                bytes_to_floats(xb + (size_t)k * F, x8 + (size_t)idx[k] * F, table, F, avx512);
+                simd->bytes_to_floats(xb + (size_t)k * F, x8 + (size_t)idx[k] * F, table, F);
             else
                 memcpy(xb + (size_t)k * F, x + (size_t)idx[k] * F, row);
             yb[k] = y[idx[k]];

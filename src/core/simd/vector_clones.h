@@ -1,6 +1,7 @@
 /* vector_clones.h: AB_VECTOR_CLONES, put on the functions whose
  * elementwise loops run in every training step (optimiser updates,
- * activations, bias broadcast and bias gradient). GCC compiles such a
+ * activations, bias broadcast and bias gradient; the zeroing of im2col and
+ * the portable row copies of portable.c). GCC compiles such a
  * function once per instruction set listed and the loader picks the widest
  * the processor has, so that a portable binary (no -march) still runs
  * those loops 8 or 16 floats at a time. Every clone computes the same bits:
