@@ -264,15 +264,20 @@ void ab_slope_decide(ab_slope *s, double p_holm, ab_tally *t)
     else s->outcome = "contradicts", t->contradicts++;
 }
 
-/* "paired over 3 seeds: diff +0.0018, 95% CI [...], p=0.028" of a comparison */
+/* "paired over 3 seeds: diff +0.0018," and on the next line "95% CI [...],
+ * p=0.028" of a comparison */
 static void comparison_text(ab_buf *b, const ab_comparison *c)
 {
     const ab_ttest *t = ab_comparison_used(c);
     char d[32];
+    ab_buf test = {0};
     ab_fmt_num(d, sizeof d, t->diff, 1);
-    if (c->use_paired) ab_buf_add(b, "paired over %d seeds: diff %s", c->n_pairs, d);
-    else ab_buf_add(b, "Welch: diff %s", d);
-    ab_test_text(b, t);
+    ab_test_text(&test, t); /* ", 95% CI ...": on a line of its own, without the ", " */
+    if (c->use_paired) ab_buf_add(b, "paired over %d seeds: diff %s,\n          ", c->n_pairs, d);
+    else ab_buf_add(b, "Welch: diff %s,\n          ", d);
+    ab_buf_add(b, "%s", test.len > 2 ? ab_buf_str(&test) + 2 : "");
+    if (test.oom) b->oom = 1;
+    ab_buf_free(&test);
 }
 
 /* The comparison's members (ab_comparison_add_json) and the numbers of the
@@ -337,7 +342,7 @@ void ab_size_interaction_write(const ab_slope *s, const ab_report *r, ab_claim *
         cJSON_AddStringToObject(z, "variant", ab_buf_str(&r->v[s->a[k]].label));
         cJSON_AddStringToObject(z, "versus", ab_buf_str(&r->v[s->b[k]].label));
         comparison_json(z, pc);
-        ab_buf_add(&c->lines, "        %ld training examples: ", r->v[s->a[k]].n_train);
+        ab_buf_add(&c->lines, "        %ld training examples, ", r->v[s->a[k]].n_train);
         comparison_text(&c->lines, pc);
         ab_buf_add(&c->lines, "\n");
     }
