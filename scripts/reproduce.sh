@@ -1,7 +1,7 @@
 #!/bin/sh
 # reproduce.sh: runs the experiments whose results are committed under
-# results/ (by default every experiment of configs/: the eight MLP ones,
-# then the five CNN ones), then writes
+# results/ (by default every experiment of configs/: the nine MLP ones,
+# then the six CNN ones), then writes
 # beside each summary.json the comparison (report.txt, report.csv,
 # report.json) and the figures (figures/*.png). Finished runs are kept
 # (--resume), so it can be stopped and started again.
@@ -22,8 +22,8 @@ case ${1:-} in
     shift 2
     ;;
 esac
-[ $# -gt 0 ] || set -- first quick paper dying_relu alpha_sweep small_data init_schemes deep \
-    cnn_quick cnn_torch_check cnn_paper cnn_small_data cnn_dying
+[ $# -gt 0 ] || set -- first quick paper dying_relu dying_relu_grid alpha_sweep small_data init_schemes deep \
+    cnn_quick cnn_torch_check cnn_paper cnn_small_data cnn_dying cnn_dying_grid
 status=0
 for name in "$@"; do
     [ -f "configs/$name.yaml" ] || { echo "reproduce.sh: configs/$name.yaml: no such experiment" >&2; exit 2; }
