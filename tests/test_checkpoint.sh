@@ -137,7 +137,6 @@ kill_worker() { # name config dir when
     bg=$!
     bgs="$bgs $bg"
     wait_for 60 have_ckpt "$3" || fail "$1: no checkpoint appeared"
-    w=$(workers_of "$bg" | head -n 1)
     if [ "$4" = after ]; then
         # the next checkpoint: its mtime changes
         f=$(ls "$3"/checkpoints/*.ckpt | head -n 1)
@@ -147,7 +146,16 @@ kill_worker() { # name config dir when
     else
         sleep 0.23
     fi
-    if [ -n "$w" ] && kill -KILL "$w" 2>/dev/null; then pass; else fail "$1: no worker to kill"; fi
+    # the worker training now (a run that ended meanwhile has no worker left:
+    # take the next run's), while the parent still runs
+    killed=
+    i=0
+    while [ -z "$killed" ] && [ $i -lt 200 ] && kill -0 "$bg" 2>/dev/null; do
+        w=$(workers_of "$bg" | head -n 1)
+        if [ -n "$w" ] && kill -KILL "$w" 2>/dev/null; then killed=$w; else sleep 0.02; fi
+        i=$((i + 1))
+    done
+    if [ -n "$killed" ]; then pass; else fail "$1: no worker to kill"; fi
     status=0
     wait "$bg" || status=$?
     expect "$1: exit status (a run failed)" "$status" 1
