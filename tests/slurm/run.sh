@@ -208,11 +208,13 @@ if grep -q "array [0-9]*: 3 tasks .* $n_missing to run" submit2.out; then pass; 
 expect "resubmission: run files" "$(ids_of cluster | tr '\n' ' ')" "$(tr '\n' ' ' <all.ids)"
 stamps cluster | grep -F -f before >after || true
 if cmp -s before after; then pass; else fail "the resubmission rewrote finished runs:" "$(diff before after | head -n 6)"; fi
-# one progress line per finished run: "run N (settings): ok, ..." (N: the
-# run's index in the experiment, as validate prints it)
-ran=$(cat cluster/slurm/*.out | grep -c '^run [0-9][0-9]* (.*): ' || true)
+# one progress line per finished run: "run N (settings): ok, ... (T s; K of
+# M done)" (N: the run's index in the experiment, as validate prints it);
+# a run stopped by scancel prints "run N (ID): epoch E/T, checkpointed"
+finished='^run [0-9][0-9]* (.*): .*; [0-9]* of [0-9]* done)$'
+ran=$(cat cluster/slurm/*.out | grep -c "$finished" || true)
 expect "no run finished twice over both submissions" \
-    "$(cat cluster/slurm/*.out | sed -n 's/^run \([0-9][0-9]*\) (.*): .*/\1/p' | sort | uniq -d | wc -l | tr -d ' ')" 0
+    "$(cat cluster/slurm/*.out | grep "$finished" | sed 's/^run \([0-9][0-9]*\) .*/\1/' | sort | uniq -d | wc -l | tr -d ' ')" 0
 expect "every run ran once" "$ran" 12
 status=0
 "$ACTBENCH" summarize cluster >sum2.out 2>sum2.err || status=$?
