@@ -12,6 +12,8 @@
 #   act PREFIX ARGS...         run $ACTBENCH ARGS: sets $status, writes PREFIX.out, PREFIX.err
 #   expect_grep NAME TEXT FILE pass when FILE holds TEXT (a fixed string)
 #   untimed FILE               a result file without its timing fields
+#   same_runs NAME A B         each run file of A/runs equals B's, timings aside
+#                              (a check per file); sets $compared to their number
 #   workers_of PID             the PIDs of PID's children (actbench run's workers)
 #   have_worker PID            PID has a child
 #   wait_for SECONDS CMD...    polls CMD every 0.05 s until it succeeds (1 after SECONDS)
@@ -61,6 +63,21 @@ expect_grep() {
 }
 # cJSON prints one field per line
 untimed() { grep -Ev '^[[:space:]]*"(seconds|eval_seconds|train_seconds|examples_per_second)(_mean|_std|_n)?":' "$1"; }
+same_runs() {
+    compared=0
+    for f in "$2"/runs/*.json; do
+        [ -f "$f" ] || continue
+        compared=$((compared + 1))
+        untimed "$f" >"$tmp/same_a.json"
+        untimed "$3/runs/$(basename "$f")" >"$tmp/same_b.json" 2>/dev/null || true
+        if cmp -s "$tmp/same_a.json" "$tmp/same_b.json"; then
+            pass
+        else
+            fail "$1: $f differs from $3:"
+            diff "$tmp/same_a.json" "$tmp/same_b.json" | head -n 10
+        fi
+    done
+}
 workers_of() { ps -o pid= --ppid "$1" 2>/dev/null | tr -d ' '; }
 have_worker() { [ -n "$(workers_of "$1")" ]; }
 wait_for() {

@@ -69,15 +69,8 @@ expect "-j 1 exit status" "$status" 0
 act j2 run cnn.yaml -j 2 -o j2 -q
 expect "-j 2 exit status" "$status" 0
 expect "-j 1 ok runs" "$(grep -l '^	"status":	"ok"' j1/runs/*.json 2>/dev/null | wc -l | tr -d ' ')" 6
-n=0
-for f in j1/runs/*.json; do
-    [ -f "$f" ] || continue
-    n=$((n + 1))
-    untimed "$f" >a.json
-    untimed "j2/runs/$(basename "$f")" >b.json 2>/dev/null || true
-    if cmp -s a.json b.json; then pass; else fail "$f differs between -j 1 and -j 2:"; diff a.json b.json | head -n 10; fi
-done
-expect "run files compared" "$n" 6
+same_runs "-j 1 against -j 2" j1 j2
+expect "run files compared" "$compared" 6
 if "$CHECK_SCHEMA" "$root/docs/results.md" j1/runs/*.json j1/summary.json j1/experiment.json >schema.out 2>&1; then
     pass
 else
